@@ -1,0 +1,163 @@
+/**
+ * `make bench BENCH=award`: the award write path against its peers, on one embedded
+ * PostgreSQL 18 (stock settings, fsync on) in one run, at 1, 4 and 16 clients:
+ *   (a) award() through @ttfd/shared, including its post-commit worker wake-up;
+ *   (b) pgbench running the exact statement award() sends;
+ *   (c) pgbench running the minimal seed write (UPDATE xp + INSERT one event).
+ * Prints progress on stderr and one JSON line on stdout, with ratio = a/b and
+ * ratio_minimal = a/c at 16 clients.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import {
+  applyMigrations,
+  createDataSource,
+  createProgression,
+  createWake,
+  DAILY_REWARD,
+  poolOf,
+  progressSql,
+} from '@ttfd/shared';
+import { startEmbeddedPostgres } from '@ttfd/shared/dev';
+import { pgbench } from './lib/pgbench';
+
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const CLIENTS = (process.env.CLIENTS ?? '1,4,16').split(',').map(Number);
+const USERS = 10_000;
+const XP = 5;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The award() statement with its parameters as pgbench variables and literals. */
+function exactScript(): string {
+  const params: Record<number, string> = {
+    1: ':uid',
+    2: String(XP),
+    3: '0',
+    4: '0',
+    5: '0',
+    6: '1',
+    7: '0',
+    8: "'message'",
+    9: "'telegram'",
+    10: "('bench:' || :client_id || ':' || :k)",
+    11: 'NULL',
+    12: 'NULL',
+    13: 'false',
+    14: 'CURRENT_DATE',
+    15: String(DAILY_REWARD.xp.base),
+    16: String(DAILY_REWARD.xp.step),
+    17: String(DAILY_REWARD.xp.cap),
+    18: String(DAILY_REWARD.coins.base),
+    19: String(DAILY_REWARD.coins.step),
+    20: String(DAILY_REWARD.coins.cap),
+  };
+  const sql = progressSql('telegram_id').replace(/\$(\d+)/g, (_, n: string) => params[Number(n)]!);
+  return `\\set uid random(1, ${USERS})\n\\set k random(1, 1000000000000000)\n${sql.trim().replace(/\n/g, ' ')};\n`;
+}
+
+const MINIMAL = `\\set uid random(1, ${USERS})
+BEGIN;
+UPDATE unified_users SET xp = xp + 50 WHERE id = :uid;
+INSERT INTO cross_platform_events (user_id, event_type, source_platform, data)
+  VALUES (:uid, 'xp_change', 'telegram', jsonb_build_object('xp_delta', 50, 'reason', 'message'));
+END;
+`;
+
+async function awardTps(url: string, clients: number): Promise<number> {
+  const dataSource = createDataSource(url, { poolSize: clients + 1, applicationName: 'bench-award' });
+  await dataSource.initialize();
+  const pool = poolOf(dataSource);
+  const progression = createProgression({ pool, wake: createWake(pool) });
+  let done = 0;
+  let key = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const loop = async (c: number) => {
+    while (Date.now() < deadline) {
+      const uid = 1 + Math.floor(Math.random() * USERS);
+      await progression.award({
+        player: { platform: 'telegram', id: uid },
+        xp: XP,
+        stats: { messages_sent: 1 },
+        reason: 'message',
+        source: 'telegram',
+        dedupeKey: `bench:a${c}:${key++}`,
+      });
+      done++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: clients }, (_, c) => loop(c)));
+  const tps = done / ((Date.now() - started) / 1000);
+  await dataSource.destroy();
+  return Math.round(tps);
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-bench-award-'));
+  fs.chmodSync(dir, 0o777);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+  try {
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE bench');
+    await admin.end();
+    const url = pg.url.replace(/\/postgres$/, '/bench');
+    const ds = createDataSource(url, { poolSize: 2 });
+    await ds.initialize();
+    await applyMigrations(ds);
+    await ds.query(
+      `INSERT INTO unified_users (telegram_id, primary_platform) SELECT g, 'telegram' FROM generate_series(1, ${USERS}) g`,
+    );
+    await ds.query('VACUUM ANALYZE');
+    const settings = Object.fromEntries(
+      await Promise.all(
+        ['server_version', 'shared_buffers', 'fsync', 'synchronous_commit'].map(async (s) => [
+          s,
+          (await ds.query(`SHOW ${s}`))[0][s],
+        ]),
+      ),
+    );
+    await ds.destroy();
+
+    const exactFile = path.join(dir, 'award-exact.sql');
+    const minimalFile = path.join(dir, 'award-minimal.sql');
+    fs.writeFileSync(exactFile, exactScript());
+    fs.writeFileSync(minimalFile, MINIMAL);
+
+    const results: Record<string, Record<number, number>> = { award: {}, pgbench_exact: {}, pgbench_minimal: {} };
+    for (const clients of CLIENTS) {
+      results.award![clients] = await awardTps(url, clients);
+      log(`award()          ${clients} clients: ${results.award![clients]} TPS`);
+      const exact = await pgbench(url, exactFile, clients, SECONDS);
+      results.pgbench_exact![clients] = exact.tps;
+      log(`pgbench exact    ${clients} clients: ${exact.tps} TPS (failed ${exact.failed})`);
+      const minimal = await pgbench(url, minimalFile, clients, SECONDS);
+      results.pgbench_minimal![clients] = minimal.tps;
+      log(`pgbench minimal  ${clients} clients: ${minimal.tps} TPS (failed ${minimal.failed})`);
+    }
+    const top = Math.max(...CLIENTS);
+    const round = (x: number) => Math.round(x * 100) / 100;
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'award',
+        seconds_per_run: SECONDS,
+        users: USERS,
+        settings,
+        tps: results,
+        ratio: round(results.award![top]! / results.pgbench_exact![top]!),
+        ratio_minimal: round(results.award![top]! / results.pgbench_minimal![top]!),
+        at_clients: top,
+      })}\n`,
+    );
+  } finally {
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import {
+  baseConfig,
+  createDataSource,
+  createLogger,
+  parseConfig,
+  poolOf,
+  ConfigError,
+  type Logger,
+} from '@ttfd/shared';
+import type { DataSource } from 'typeorm';
+import type { Pool } from 'pg';
+import { migrateCommand } from './commands/migrate.command';
+import { reconcileCommand } from './commands/reconcile.command';
+
+export interface CommandContext {
+  args: string[];
+  dataSource: DataSource;
+  pool: Pool;
+  log: Logger;
+  /** Human-readable (or --json) output on stdout. */
+  out: (line: string) => void;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Every command of the ops CLI, in the order `help` lists them. */
+export const commands: Command[] = [migrateCommand, reconcileCommand];
+
+const configSchema = z.object(baseConfig);
+
+function usage(): string {
+  const lines = commands.map((c) => `  ${c.usage.padEnd(34)} ${c.summary}`);
+  return ['Usage: ttfd <command> [options]', '', 'Commands:', ...lines].join('\n');
+}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const stdio: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs one command and returns its exit code: 0 ok, 1 the check failed, 2 usage, 78 config. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = stdio): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n${usage()}`);
+    return 2;
+  }
+  let config: z.infer<typeof configSchema>;
+  try {
+    config = parseConfig(configSchema, env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 78;
+    }
+    throw err;
+  }
+  const log = createLogger('ttfd-cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 4, applicationName: `ttfd-${name}` });
+  try {
+    await dataSource.initialize();
+  } catch (err) {
+    io.err(`Cannot connect to the database in DATABASE_URL: ${(err as Error).message}`);
+    return 1;
+  }
+  try {
+    return await command.run({ args, dataSource, pool: poolOf(dataSource), log, out: io.out });
+  } finally {
+    await dataSource.destroy();
+  }
+}

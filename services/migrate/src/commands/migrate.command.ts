@@ -1,0 +1,25 @@
+import { applyMigrations, pendingMigrations } from '@ttfd/shared';
+import type { Command } from '../cli';
+
+/** Applies pending migrations under an advisory lock (the Helm pre-install/pre-upgrade Job). */
+export const migrateCommand: Command = {
+  name: 'migrate',
+  usage: 'migrate [--check]',
+  summary: 'apply pending schema migrations; --check exits 1 when any are pending',
+  async run({ args, dataSource, out }) {
+    if (args.includes('--check')) {
+      const pending = await pendingMigrations(dataSource);
+      if (pending.length === 0) {
+        out('Schema is up to date.');
+        return 0;
+      }
+      out(`${pending.length} pending migration(s):`);
+      for (const name of pending) out(`  ${name}`);
+      return 1;
+    }
+    const { applied } = await applyMigrations(dataSource);
+    if (applied.length === 0) out('No pending migrations; the schema is up to date.');
+    else for (const name of applied) out(`Applied ${name}`);
+    return 0;
+  },
+};

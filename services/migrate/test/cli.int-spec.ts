@@ -1,0 +1,114 @@
+import { Client } from 'pg';
+import { createProgression, createWake, migrations } from '@ttfd/shared';
+import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { runCli } from '../src/cli';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+let empty: TestDatabase;
+beforeAll(async () => {
+  empty = await createTestDatabase({ migrated: false, poolSize: 1 });
+});
+afterAll(async () => {
+  await empty.drop();
+});
+
+describe('ttfd migrate', () => {
+  it('reports pending migrations with --check on an empty database (exit 1)', async () => {
+    const c = capture();
+    expect(await runCli(['migrate', '--check'], { DATABASE_URL: empty.url }, c.io)).toBe(1);
+    expect(c.out).toEqual([`${migrations.length} pending migration(s):`, ...migrations.map((m) => `  ${m.name}`)]);
+  });
+
+  it('applies everything once when two runs start together, and both succeed', async () => {
+    const a = capture();
+    const b = capture();
+    const codes = await Promise.all([
+      runCli(['migrate'], { DATABASE_URL: empty.url }, a.io),
+      runCli(['migrate'], { DATABASE_URL: empty.url }, b.io),
+    ]);
+    expect(codes).toEqual([0, 0]);
+    const applied = [...a.out, ...b.out].filter((l) => l.startsWith('Applied '));
+    expect(applied).toEqual(migrations.map((m) => `Applied ${m.name}`));
+    expect([...a.out, ...b.out]).toContain('No pending migrations; the schema is up to date.');
+  });
+
+  it('is a no-op the second time and --check then exits 0', async () => {
+    const again = capture();
+    expect(await runCli(['migrate'], { DATABASE_URL: empty.url }, again.io)).toBe(0);
+    expect(again.out).toEqual(['No pending migrations; the schema is up to date.']);
+    const check = capture();
+    expect(await runCli(['migrate', '--check'], { DATABASE_URL: empty.url }, check.io)).toBe(0);
+    expect(check.out).toEqual(['Schema is up to date.']);
+  });
+});
+
+describe('ttfd reconcile', () => {
+  it('passes on an exact ledger and exits 1 naming the account that drifted', async () => {
+    const progression = createProgression({ pool: empty.pool, wake: createWake(empty.pool) });
+    const a = await progression.award({
+      player: { platform: 'telegram', id: 1 },
+      xp: 30,
+      reason: 'quest',
+      source: 'telegram',
+    });
+    await progression.award({ player: { platform: 'discord', id: '2' }, xp: 12, reason: 'message', source: 'discord' });
+    const ok = capture();
+    expect(await runCli(['reconcile'], { DATABASE_URL: empty.url }, ok.io)).toBe(0);
+    expect(ok.out).toEqual(['Checked 2 account(s): ledger exact.']);
+
+    await empty.pool.query('UPDATE unified_users SET xp = xp + 7 WHERE id = $1', [a.userId]);
+    const bad = capture();
+    expect(await runCli(['reconcile'], { DATABASE_URL: empty.url }, bad.io)).toBe(1);
+    expect(bad.out).toEqual([
+      `MISMATCH user ${a.userId}: xp 37, ledger 30 (off by 7)`,
+      'Checked 2 account(s): 1 mismatch(es).',
+    ]);
+    const json = capture();
+    expect(await runCli(['reconcile', '--json'], { DATABASE_URL: empty.url }, json.io)).toBe(1);
+    expect(JSON.parse(json.out[0]!)).toEqual({ checked: 2, mismatches: [{ userId: a.userId, xp: 37, ledgerXp: 30 }] });
+  });
+});
+
+describe('bad input', () => {
+  it('names a missing DATABASE_URL and exits 78', async () => {
+    const c = capture();
+    expect(await runCli(['migrate'], {}, c.io)).toBe(78);
+    expect(c.err.join('\n')).toContain('DATABASE_URL: is required but not set');
+  });
+
+  it('names an invalid DATABASE_URL', async () => {
+    const c = capture();
+    expect(await runCli(['reconcile'], { DATABASE_URL: 'mysql://nope' }, c.io)).toBe(78);
+    expect(c.err.join('\n')).toContain('DATABASE_URL: must be a postgres:// or postgresql:// connection URL');
+  });
+
+  it('says clearly when the database cannot be reached', async () => {
+    const c = capture();
+    const url = new URL(empty.url);
+    url.port = '1';
+    expect(await runCli(['migrate'], { DATABASE_URL: url.toString() }, c.io)).toBe(1);
+    expect(c.err[0]).toMatch(/^Cannot connect to the database in DATABASE_URL: /);
+  });
+
+  it('lists the commands for an unknown one (exit 2)', async () => {
+    const c = capture();
+    expect(await runCli(['frobnicate'], {}, c.io)).toBe(2);
+    expect(c.err[0]).toContain('Unknown command "frobnicate"');
+    expect(c.err[0]).toContain('reconcile [--json]');
+  });
+});
+
+it('leaves no connection behind', async () => {
+  const client = new Client({ connectionString: empty.url });
+  await client.connect();
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('ttfd-migrate', 'ttfd-reconcile')`,
+  );
+  await client.end();
+  expect(rows[0].n).toBe(0);
+});

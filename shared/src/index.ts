@@ -1,0 +1,18 @@
+export * from './config';
+export * from './logger';
+export * from './metrics';
+export * from './ops-server';
+export * from './platform';
+export { createDataSource, poolOf, entities, migrations } from './db/data-source';
+export { applyMigrations, pendingMigrations } from './db/migrate';
+export { UnifiedUser } from './db/entities/unified-user.entity';
+export { Rank } from './db/entities/rank.entity';
+export { CrossPlatformEvent } from './db/entities/cross-platform-event.entity';
+export { Season, SeasonResult } from './db/entities/season.entity';
+export { AchievementRule } from './db/entities/achievement-rule.entity';
+export * from './progression/events';
+export * from './progression/progression';
+export { progressSql } from './progression/progress.sql';
+export * from './progression/rewards';
+export * from './progression/wake';
+export * from './progression/ledger';

@@ -1,0 +1,65 @@
+import type { Platform } from '../platform';
+
+/**
+ * Every event in `cross_platform_events`, with the shape of its `data`. The sync worker
+ * dispatches on `event_type`; anything not listed here is dead-lettered as unknown.
+ */
+export interface EventData {
+  user_registered: { platform: Platform; username: string | null };
+  /** Every XP or coin change. `xp_delta` summed over a user's xp_change events equals their XP. */
+  xp_change: {
+    xp_delta: number;
+    coins_delta: number;
+    reason: string;
+    xp: number;
+    coins: number;
+    rank_id: number;
+    stats?: StatDeltas;
+  };
+  game_played: { game: string; won: boolean; xp_delta: number; coins_delta: number };
+  message_sent: { count: number; xp_delta: number; coins_delta: number };
+  voice_session: { seconds: number; xp_delta: number; coins_delta: number };
+  daily_claimed: { streak: number; xp_delta: number; coins_delta: number; day: string };
+  rank_up: { from_rank_id: number; to_rank_id: number; rank_name: string; xp: number };
+  rank_down: { from_rank_id: number; to_rank_id: number; rank_name: string; xp: number };
+  achievement_unlocked: { achievement: string };
+  account_linked: { platform: Platform; via: 'code' | 'discord_oauth' | 'telegram_login' };
+  account_unlinked: { platform: Platform };
+  accounts_merged: { survivor_id: string; absorbed_id: string; summed: Record<string, number> };
+  season_closed: { season_id: number; season_name: string; position: number; season_xp: number };
+  notification_settings_changed: { enabled: boolean };
+}
+
+export type EventType = keyof EventData;
+
+export const EVENT_TYPES = [
+  'user_registered',
+  'xp_change',
+  'game_played',
+  'message_sent',
+  'voice_session',
+  'daily_claimed',
+  'rank_up',
+  'rank_down',
+  'achievement_unlocked',
+  'account_linked',
+  'account_unlinked',
+  'accounts_merged',
+  'season_closed',
+  'notification_settings_changed',
+] as const satisfies readonly EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** Counters an activity adds to; every field defaults to 0. */
+export interface StatDeltas {
+  games_played?: number;
+  games_won?: number;
+  messages_sent?: number;
+  total_voice_time?: number;
+}
+
+/** Channel the write path NOTIFYs after commit so the sync worker wakes at once. */
+export const EVENTS_CHANNEL = 'ttfd_events';

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { Client, type Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource, poolOf } from '../db/data-source';
+
+export const TEMPLATE_DATABASE = 'ttfd_test_template';
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function adminUrl(): string {
+  const url = process.env.TTFD_TEST_ADMIN_URL;
+  if (!url)
+    throw new Error(
+      'TTFD_TEST_ADMIN_URL is not set: run tests with jest from the repository root (its globalSetup starts PostgreSQL)',
+    );
+  return url;
+}
+
+async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  dataSource: DataSource;
+  pool: Pool;
+  /** Closes the DataSource and drops the database. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one test file: a copy of the migrated template, or empty with
+ * `{ migrated: false }` (to test the migrations themselves).
+ */
+export async function createTestDatabase(
+  options: { migrated?: boolean; poolSize?: number } = {},
+): Promise<TestDatabase> {
+  const name = `ttfd_test_${randomBytes(6).toString('hex')}`;
+  const template = options.migrated === false ? 'template0' : TEMPLATE_DATABASE;
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const url = withDatabase(adminUrl(), name);
+  const dataSource = createDataSource(url, { poolSize: options.poolSize ?? 20, applicationName: 'ttfd-test' });
+  await dataSource.initialize();
+  return {
+    name,
+    url,
+    dataSource,
+    pool: poolOf(dataSource),
+    async drop() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
