@@ -3,7 +3,8 @@
  * PostgreSQL 18 (stock settings, fsync on) in one run, at 1, 4 and 16 clients:
  *   (a) award() through @ttfd/shared, including its post-commit worker wake-up;
  *   (b) pgbench running the exact statement award() sends;
- *   (c) pgbench running the minimal seed write (UPDATE xp + INSERT one event).
+ *   (c) pgbench running the minimal seed write (UPDATE xp + INSERT one event);
+ *   (d) the design not taken: (b) with a pg_notify inside the transaction.
  * Prints progress on stderr and one JSON line on stdout, with ratio = a/b and
  * ratio_minimal = a/c at 16 clients.
  */
@@ -17,6 +18,7 @@ import {
   createProgression,
   createWake,
   DAILY_REWARD,
+  EVENTS_CHANNEL,
   poolOf,
   progressSql,
 } from '@ttfd/shared';
@@ -30,7 +32,7 @@ const XP = 5;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The award() statement with its parameters as pgbench variables and literals. */
-function exactScript(): string {
+function exactScript(notifyInTransaction = false): string {
   const params: Record<number, string> = {
     1: ':uid',
     2: String(XP),
@@ -54,7 +56,11 @@ function exactScript(): string {
     20: String(DAILY_REWARD.coins.cap),
   };
   const sql = progressSql('telegram_id').replace(/\$(\d+)/g, (_, n: string) => params[Number(n)]!);
-  return `\\set uid random(1, ${USERS})\n\\set k random(1, 1000000000000000)\n${sql.trim().replace(/\n/g, ' ')};\n`;
+  const statement = `${sql.trim().replace(/\n/g, ' ')};`;
+  const body = notifyInTransaction
+    ? `BEGIN;\n${statement}\nSELECT pg_notify('${EVENTS_CHANNEL}', '');\nEND;`
+    : statement;
+  return `\\set uid random(1, ${USERS})\n\\set k random(1, 1000000000000000)\n${body}\n`;
 }
 
 const MINIMAL = `\\set uid random(1, ${USERS})
@@ -123,10 +129,17 @@ async function main() {
 
     const exactFile = path.join(dir, 'award-exact.sql');
     const minimalFile = path.join(dir, 'award-minimal.sql');
+    const notifyFile = path.join(dir, 'award-exact-notify.sql');
     fs.writeFileSync(exactFile, exactScript());
+    fs.writeFileSync(notifyFile, exactScript(true));
     fs.writeFileSync(minimalFile, MINIMAL);
 
-    const results: Record<string, Record<number, number>> = { award: {}, pgbench_exact: {}, pgbench_minimal: {} };
+    const results: Record<string, Record<number, number>> = {
+      award: {},
+      pgbench_exact: {},
+      pgbench_minimal: {},
+      pgbench_exact_notify_in_tx: {},
+    };
     for (const clients of CLIENTS) {
       results.award![clients] = await awardTps(url, clients);
       log(`award()          ${clients} clients: ${results.award![clients]} TPS`);
@@ -136,6 +149,9 @@ async function main() {
       const minimal = await pgbench(url, minimalFile, clients, SECONDS);
       results.pgbench_minimal![clients] = minimal.tps;
       log(`pgbench minimal  ${clients} clients: ${minimal.tps} TPS (failed ${minimal.failed})`);
+      const notify = await pgbench(url, notifyFile, clients, SECONDS);
+      results.pgbench_exact_notify_in_tx![clients] = notify.tps;
+      log(`pgbench exact + NOTIFY in tx ${clients} clients: ${notify.tps} TPS (failed ${notify.failed})`);
     }
     const top = Math.max(...CLIENTS);
     const round = (x: number) => Math.round(x * 100) / 100;
