@@ -16,3 +16,4 @@ export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';
 export * from './progression/wake';
 export * from './progression/ledger';
+export * from './progression/season';

@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
+import { seasonCommand } from './commands/season.command';
 
 export interface CommandContext {
   args: string[];
@@ -30,7 +31,7 @@ export interface Command {
 }
 
 /** Every command of the ops CLI, in the order `help` lists them. */
-export const commands: Command[] = [migrateCommand, reconcileCommand];
+export const commands: Command[] = [migrateCommand, reconcileCommand, seasonCommand];
 
 const configSchema = z.object(baseConfig);
 

@@ -74,6 +74,17 @@ describe('ttfd reconcile', () => {
   });
 });
 
+describe('ttfd season', () => {
+  it('closes the open season and opens the named next one', async () => {
+    const c = capture();
+    expect(await runCli(['season', 'close', '--next', 'Spring'], { DATABASE_URL: empty.url }, c.io)).toBe(0);
+    expect(c.out).toEqual(['Closed "Season 1" with 2 ranked player(s); "Spring" is open.']);
+    const usage = capture();
+    expect(await runCli(['season', 'open'], { DATABASE_URL: empty.url }, usage.io)).toBe(2);
+    expect(usage.out).toEqual(['Usage: ttfd season close [--next <name>]']);
+  });
+});
+
 describe('bad input', () => {
   it('names a missing DATABASE_URL and exits 78', async () => {
     const c = capture();
