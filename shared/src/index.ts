@@ -17,3 +17,23 @@ export * from './progression/rewards';
 export * from './progression/wake';
 export * from './progression/ledger';
 export * from './progression/season';
+export * from './identity/linking';
+export { type AccountSummary, type LinkedIdentity } from './identity/accounts';
+export {
+  LINK_CODE_LENGTH,
+  LINK_CODE_TTL_MS,
+  DEEP_LINK_PREFIX,
+  MAX_FAILED_REDEMPTIONS,
+  FAILED_REDEMPTION_WINDOW_MS,
+  normaliseLinkCode,
+  type LinkCode,
+} from './identity/link-code';
+export {
+  MERGE_CONFIRMATION_TTL_MS,
+  type LinkProof,
+  type LinkResult,
+  type ConfirmResult,
+} from './identity/link-identity';
+export { type MergePreview } from './identity/merge';
+export { type UnlinkResult } from './identity/unlink';
+export * from './identity/telegram-login';

@@ -7,6 +7,7 @@ import { Rank } from './entities/rank.entity';
 import { Season, SeasonResult } from './entities/season.entity';
 import { UnifiedUser } from './entities/unified-user.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
+import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -14,7 +15,7 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 export const entities = [UnifiedUser, Rank, CrossPlatformEvent, Season, SeasonResult, AchievementRule];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
-export const migrations = [Initial1764100000000];
+export const migrations = [Initial1764100000000, Identity1764200000000];
 
 export interface DataSourceOptions {
   /** Connections in the pool (default 10). */

@@ -161,6 +161,10 @@ UPDATE link_codes SET used_at = $2::timestamptz, used_by_platform = $3::text, us
 WHERE code_hash = $1::bytea AND used_at IS NULL AND expires_at > $2::timestamptz
 RETURNING platform, identity, user_id`;
 
+/** Hands a used code back when the link it was used for was refused. $1 hash. */
+export const RELEASE_LINK_CODE_SQL = `
+UPDATE link_codes SET used_at = NULL, used_by_platform = NULL, used_by_identity = NULL WHERE code_hash = $1::bytea`;
+
 /** Failed redemptions of one identity inside the window. $1 platform, $2 identity, $3 window start. */
 export const RECENT_FAILURES_SQL = `
 SELECT count(*)::int AS failures, min(attempted_at) AS oldest

@@ -23,9 +23,32 @@ export interface EventData {
   rank_up: { from_rank_id: number; to_rank_id: number; rank_name: string; xp: number };
   rank_down: { from_rank_id: number; to_rank_id: number; rank_name: string; xp: number };
   achievement_unlocked: { achievement: string };
+  /** A platform identity joined the account, proven by a link code, Discord OAuth or the Telegram Login Widget. */
   account_linked: { platform: Platform; via: 'code' | 'discord_oauth' | 'telegram_login' };
   account_unlinked: { platform: Platform };
-  accounts_merged: { survivor_id: string; absorbed_id: string; summed: Record<string, number> };
+  /**
+   * The absorbed account was merged into this one (the survivor): `summed` is what it
+   * added; its events now belong to the survivor and its id resolves to the survivor.
+   */
+  accounts_merged: {
+    survivor_id: string;
+    absorbed_id: string;
+    summed: {
+      xp: number;
+      coins: number;
+      games_played: number;
+      games_won: number;
+      messages_sent: number;
+      total_voice_time: number;
+      current_season_xp: number;
+    };
+    /** The streak kept: the longer of the two. */
+    daily_streak: number;
+    /** Achievements the absorbed account had and the survivor did not. */
+    achievements_added: string[];
+    /** Platforms whose identities moved from the absorbed account. */
+    platforms_moved: Platform[];
+  };
   season_closed: { season_id: number; season_name: string; position: number; season_xp: number };
   notification_settings_changed: { enabled: boolean };
 }

@@ -5,6 +5,7 @@ import type { EventType, StatDeltas } from './events';
 import { ensureUserSql, progressSql, type IdentityColumn } from './progress.sql';
 import { DAILY_REWARD, utcDay } from './rewards';
 import type { Wake } from './wake';
+import { resolveUserId } from '../identity/accounts';
 
 /** Who a change is for: a platform identity (found or created) or an existing account id. */
 export type Player = PlatformIdentity | { userId: string };
@@ -141,7 +142,7 @@ export function createProgression(deps: ProgressionDeps) {
 
   async function run(player: Player, change: Change, profile?: Profile): Promise<ProgressRow> {
     const column: IdentityColumn = 'userId' in player ? 'id' : COLUMN[player.platform];
-    const key = 'userId' in player ? player.userId : String(player.id);
+    let key = 'userId' in player ? player.userId : String(player.id);
     const today = utcDay(now());
     const values = [
       key,
@@ -177,7 +178,14 @@ export function createProgression(deps: ProgressionDeps) {
         throw err;
       }
       if (row.user_id !== null) return row;
-      if ('userId' in player) throw new UnknownPlayerError(player.userId);
+      if ('userId' in player) {
+        // A merged account's id: the change goes to the account it was merged into.
+        const live = attempt < 3 ? await resolveUserId(pool, key) : null;
+        if (live === null || live === key) throw new UnknownPlayerError(player.userId);
+        key = live;
+        values[0] = live;
+        continue;
+      }
       if (attempt >= 3) throw new Error(`Could not find or create the ${player.platform} player ${player.id}`);
       await ensureUser(player, profile);
     }
