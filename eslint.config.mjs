@@ -13,12 +13,26 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration in config.ts (parseConfig) and pass it down.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration in config.ts (parseConfig) and pass it down.',
+        },
       ],
     },
   },
   {
-    files: ['**/config.ts', '**/main.ts', '**/cli.ts', '**/testing/**', '**/test/**', '**/*.spec.ts', 'bench/**', 'shared/src/dev/**', 'jest.config.js'],
+    files: [
+      '**/config.ts',
+      '**/main.ts',
+      '**/cli.ts',
+      '**/testing/**',
+      '**/test/**',
+      '**/*.spec.ts',
+      'bench/**',
+      'shared/src/dev/**',
+      'jest.config.js',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

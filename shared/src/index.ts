@@ -17,6 +17,9 @@ export * from './progression/rewards';
 export * from './progression/wake';
 export * from './progression/ledger';
 export * from './progression/season';
+export { DeliveryReceipt, type DeliveryTarget, type DeliveryStatus } from './db/entities/delivery-receipt.entity';
+export * from './events';
+export * from './drivers';
 export * from './identity/linking';
 export { type AccountSummary, type LinkedIdentity } from './identity/accounts';
 export {

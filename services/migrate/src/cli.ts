@@ -13,6 +13,7 @@ import type { Pool } from 'pg';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { seasonCommand } from './commands/season.command';
+import { eventsCommand } from './commands/events.command';
 
 export interface CommandContext {
   args: string[];
@@ -31,7 +32,7 @@ export interface Command {
 }
 
 /** Every command of the ops CLI, in the order `help` lists them. */
-export const commands: Command[] = [migrateCommand, reconcileCommand, seasonCommand];
+export const commands: Command[] = [migrateCommand, reconcileCommand, seasonCommand, eventsCommand];
 
 const configSchema = z.object(baseConfig);
 

@@ -6,16 +6,22 @@ import { CrossPlatformEvent } from './entities/cross-platform-event.entity';
 import { Rank } from './entities/rank.entity';
 import { Season, SeasonResult } from './entities/season.entity';
 import { UnifiedUser } from './entities/unified-user.entity';
+import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
+import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-export const entities = [UnifiedUser, Rank, CrossPlatformEvent, Season, SeasonResult, AchievementRule];
+export const entities = [UnifiedUser, Rank, CrossPlatformEvent, Season, SeasonResult, AchievementRule, DeliveryReceipt];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
-export const migrations = [Initial1764100000000, Identity1764200000000];
+export const migrations = [
+  Initial1764100000000,
+  Identity1764200000000,
+  EventDelivery1764300000000,
+];
 
 export interface DataSourceOptions {
   /** Connections in the pool (default 10). */

@@ -1,2 +1,15 @@
+import path from 'node:path';
 export { createTestDatabase, withDatabase, type TestDatabase } from './test-database';
 export { dockerAvailable } from './postgres-server';
+export { startFakeTelegram, type FakeTelegram, type TelegramCall, type TelegramSentMessage } from './fake-telegram';
+export {
+  startFakeDiscord,
+  DISCORD_ERRORS,
+  type FakeDiscord,
+  type DiscordCall,
+  type DiscordSentMessage,
+} from './fake-discord';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { waitUntil, sleep } from './http-fake';
+/** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
+export const REGISTER_TS = path.join(__dirname, '..', '..', 'src', 'testing', 'register-ts.cjs');

@@ -1,0 +1,271 @@
+/**
+ * `make bench BENCH=worker`: the TTFD sync worker against graphile-worker 0.17.3 (its
+ * batched configuration, the settings of its published performance run, and its
+ * defaults), on one embedded PostgreSQL 18 (stock settings, fsync on) in one run:
+ *   drain:   EVENTS (20,000) items already queued, one consumer process, no-op handlers
+ *            (our worker runs its real handler table with no-op platform drivers);
+ *   latency: the real award path writes RATE (200) awards/s for SECONDS (10) while an
+ *            idle consumer runs; lag = the award call starting -> the item being handled.
+ * Prints progress on stderr and one JSON line on stdout, with throughput_ratio (ours /
+ * graphile batched, drain rate including start-up) and p99_lag_ratio (ours / graphile
+ * batched, p99 of creation -> handled).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Pool } from 'pg';
+import { applyMigrations, createDataSource, createProgression, createWake, type Wake } from '@ttfd/shared';
+import { startEmbeddedPostgres } from '@ttfd/shared/dev';
+import { nowMs, summarize } from './lib/percentiles';
+
+const EVENTS = Number(process.env.EVENTS ?? 20_000);
+const RATE = Number(process.env.RATE ?? 200);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const USERS = 10_000;
+const CHILD = path.join(__dirname, 'lib', 'queue-child.js');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type System = { name: string; system: 'ttfd' | 'graphile'; config: 'batched' | 'default' };
+const SYSTEMS: System[] = [
+  { name: 'ttfd', system: 'ttfd', config: 'batched' },
+  { name: 'graphile_batched', system: 'graphile', config: 'batched' },
+  { name: 'graphile_default', system: 'graphile', config: 'default' },
+];
+
+interface ChildResult {
+  count: number;
+  tStart: number;
+  first: number;
+  last: number;
+  tSettled: number;
+  remaining: number;
+  /** What was handled: graphile's job payload index, or our event id. */
+  seen: (number | string)[];
+  at: number[];
+}
+
+function startChild(env: Record<string, string>) {
+  const child: ChildProcess = fork(CHILD, [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const inbox: any[] = [];
+  const waiters: { type: string; resolve: (m: any) => void }[] = [];
+  child.on('message', (m: any) => {
+    const i = waiters.findIndex((w) => w.type === m.type);
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(m);
+    else inbox.push(m);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    send: (m: object) => child.send(m),
+    exited,
+    waitFor<T>(type: string): Promise<T> {
+      const j = inbox.findIndex((m) => m.type === type);
+      if (j >= 0) return Promise.resolve(inbox.splice(j, 1)[0]);
+      return new Promise<T>((resolve, reject) => {
+        waiters.push({ type, resolve });
+        void exited.then((code) => reject(new Error(`consumer exited (${code}) before "${type}"`)));
+      });
+    },
+  };
+}
+
+async function fill(url: string, s: System) {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    if (s.system === 'ttfd') {
+      await c.query(
+        `INSERT INTO cross_platform_events (user_id, event_type, source_platform, data)
+         SELECT 1 + g % ${USERS}, (ARRAY['xp_change', 'message_sent', 'game_played'])[1 + g % 3], 'telegram',
+                jsonb_build_object('xp_delta', 5, 'coins_delta', 0, 'reason', 'message', 'xp', g, 'coins', 0, 'rank_id', 1)
+         FROM generate_series(1, $1) g`,
+        [EVENTS],
+      );
+      await c.query('ANALYZE cross_platform_events');
+    } else {
+      const { makeWorkerUtils, Logger } = await import('graphile-worker');
+      const utils = await makeWorkerUtils({ connectionString: url, logger: new Logger(() => () => {}) });
+      await utils.addJobs(Array.from({ length: EVENTS }, (_, i) => ({ identifier: 'noop', payload: { i } })));
+      await utils.release();
+    }
+  } finally {
+    await c.end();
+  }
+}
+
+async function drain(url: string, s: System) {
+  await fill(url, s);
+  const child = startChild({
+    SYSTEM: s.system,
+    CONFIG: s.config,
+    MODE: 'throughput',
+    DATABASE_URL: url,
+    EXPECT: String(EVENTS),
+  });
+  const r = await child.waitFor<ChildResult>('result');
+  await child.exited;
+  return {
+    handled: r.count,
+    left_in_queue: r.remaining,
+    per_s_incl_startup: Math.round(r.count / ((r.last - r.tStart) / 1000)),
+    per_s_first_to_last: Math.round((r.count - 1) / ((r.last - r.first) / 1000)),
+    per_s_until_settled: Math.round(r.count / ((r.tSettled - r.tStart) / 1000)),
+  };
+}
+
+/** The real award path at a steady rate; returns when each award started and committed. */
+async function produce(url: string, s: System) {
+  const pool = new Pool({ connectionString: url, max: 8 });
+  await Promise.all(Array.from({ length: 8 }, () => pool.query('SELECT 1')));
+  const noWake: Wake = { signal() {}, flush: async () => {} };
+  const wake = s.system === 'ttfd' ? createWake(pool) : noWake;
+  const progression = createProgression({ pool, wake });
+  const n = RATE * SECONDS;
+  const t0 = new Float64Array(n);
+  const t1 = new Float64Array(n);
+  const eventIds = new Map<string, number>();
+  const inflight: Promise<void>[] = [];
+  const start = nowMs() + 20;
+  let late = 0;
+  for (let i = 0; i < n; i++) {
+    const wait = start + (i * 1000) / RATE - nowMs();
+    if (wait > 1) await sleep(wait);
+    else if (wait < -50) late++;
+    const award = {
+      player: { userId: String(1 + Math.floor(Math.random() * USERS)) },
+      xp: 5,
+      reason: `bench:${i}`,
+      source: 'telegram' as const,
+    };
+    inflight.push(
+      (async () => {
+        t0[i] = nowMs();
+        if (s.system === 'ttfd') {
+          const res = await progression.award(award);
+          for (const e of res.events) eventIds.set(e.id, i);
+        } else {
+          // graphile-worker's way: enqueue with add_job in the same transaction.
+          const c = await pool.connect();
+          try {
+            await c.query('BEGIN');
+            await createProgression({ pool: c as unknown as Pool, wake: noWake }).award(award);
+            await c.query(`SELECT graphile_worker.add_job('noop', json_build_object('i', $1::int))`, [i]);
+            await c.query('COMMIT');
+          } finally {
+            c.release();
+          }
+        }
+        t1[i] = nowMs();
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  await wake.flush();
+  await pool.end();
+  return { n, t0, t1, late, eventIds };
+}
+
+async function latency(url: string, s: System) {
+  const child = startChild({
+    SYSTEM: s.system,
+    CONFIG: s.config,
+    MODE: 'latency',
+    DATABASE_URL: url,
+    EXPECT: String(RATE * SECONDS),
+  });
+  await child.waitFor('ready');
+  await sleep(1_000);
+  const p = await produce(url, s);
+  child.send({ type: 'producer-done' });
+  const r = await child.waitFor<ChildResult>('result');
+  await child.exited;
+  const fromStart: number[] = [];
+  const fromCommit: number[] = [];
+  const once = new Uint8Array(p.n);
+  for (let k = 0; k < r.seen.length; k++) {
+    const seen = r.seen[k]!;
+    const i = typeof seen === 'string' ? (p.eventIds.get(seen) ?? -1) : seen;
+    if (i < 0 || i >= p.n || once[i]) continue;
+    once[i] = 1;
+    fromStart.push(r.at[k]! - p.t0[i]!);
+    fromCommit.push(r.at[k]! - p.t1[i]!);
+  }
+  const writeMs = Array.from(p.t1, (t, i) => t - p.t0[i]!);
+  return {
+    awards: p.n,
+    producer_late_ticks: p.late,
+    write: summarize(writeMs),
+    lag_created_to_handled: summarize(fromStart, p.n - fromStart.length),
+    lag_committed_to_handled: summarize(fromCommit, p.n - fromCommit.length),
+  };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-bench-worker-'));
+  fs.chmodSync(dir, 0o777);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+  const out: Record<string, unknown> = {
+    bench: 'worker',
+    events: EVENTS,
+    rate: RATE,
+    seconds: SECONDS,
+    cpus: os.cpus().length,
+  };
+  try {
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE bench');
+    await admin.end();
+    const url = pg.url.replace(/\/postgres$/, '/bench');
+    const ds = createDataSource(url, { poolSize: 2 });
+    await ds.initialize();
+    await applyMigrations(ds);
+    await ds.query(
+      `INSERT INTO unified_users (telegram_id, primary_platform) SELECT g, 'telegram' FROM generate_series(1, ${USERS}) g`,
+    );
+    const names = ['server_version', 'shared_buffers', 'max_connections', 'fsync', 'synchronous_commit', 'wal_level'];
+    out.settings = Object.fromEntries(
+      await Promise.all(names.map(async (s) => [s, (await ds.query(`SHOW ${s}`))[0][s]])),
+    );
+    await ds.destroy();
+    const { runMigrations, Logger } = await import('graphile-worker');
+    await runMigrations({ connectionString: url, logger: new Logger(() => () => {}) });
+
+    for (const s of SYSTEMS) {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query('VACUUM ANALYZE');
+      await c.query('CHECKPOINT');
+      await c.end();
+      log(`[${s.name}] drain of ${EVENTS}...`);
+      const thr = await drain(url, s);
+      log(`[${s.name}] drain ${JSON.stringify(thr)}`);
+      log(`[${s.name}] latency at ${RATE}/s for ${SECONDS} s...`);
+      const lat = await latency(url, s);
+      log(`[${s.name}] latency ${JSON.stringify(lat.lag_created_to_handled)}`);
+      out[s.name] = { drain: thr, latency: lat };
+    }
+    const ours = out.ttfd as {
+      drain: { per_s_incl_startup: number };
+      latency: { lag_created_to_handled: { p99_ms: number | null } };
+    };
+    const peer = out.graphile_batched as typeof ours;
+    out.throughput_ratio = Math.round((ours.drain.per_s_incl_startup / peer.drain.per_s_incl_startup) * 100) / 100;
+    const p99 = ours.latency.lag_created_to_handled.p99_ms;
+    const peerP99 = peer.latency.lag_created_to_handled.p99_ms;
+    out.p99_lag_ratio = p99 !== null && peerP99 ? Math.round((p99 / peerP99) * 100) / 100 : null;
+  } finally {
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

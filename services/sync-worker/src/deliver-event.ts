@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import {
+  beginDelivery,
+  DeliveryError,
+  finishDelivery,
+  releaseDelivery,
+  type ClaimedEvent,
+  type DeliveryRecord,
+  type DeliveryTarget,
+  type DiscordDriver,
+  type EventData,
+  type Queryable,
+  type Recipient,
+  type TelegramDriver,
+  type WebsiteDriver,
+} from '@ttfd/shared';
+import type { Effect, NotifiedEvent } from './event-handlers';
+import { notificationText } from './notification-texts';
+
+/** The platforms the worker reaches; a null driver is a platform without credentials. */
+export interface Drivers {
+  discord: DiscordDriver | null;
+  telegram: TelegramDriver | null;
+  website: WebsiteDriver;
+}
+
+export interface DeliveryContext {
+  drivers: Drivers;
+  /** Autocommit queries: receipts written before a message goes out must outlive the batch. */
+  receipts: Queryable;
+  /** Every Discord role that stands for a rank. */
+  rankRoleIds: string[];
+}
+
+/** What happened to one event's platform effects. */
+export interface EventDelivery {
+  /** Idempotent and skipped effects, recorded in the claiming transaction. */
+  records: DeliveryRecord[];
+  /** Why effects were not delivered because a platform is not configured. */
+  skipped: string[];
+  failures: Error[];
+}
+
+/** Discord keeps one message per nonce for a few minutes; resending after a crash within that is safe. */
+const NONCE_WINDOW_SECONDS = 120;
+
+/** A DM nonce derived from (event, target): the same on every attempt, at most 25 characters. */
+export function dmNonce(eventId: string, target: DeliveryTarget): string {
+  return createHash('sha256').update(`${eventId}/${target}`).digest('base64url').slice(0, 25);
+}
+
+/**
+ * Sends one message at most once. The receipt is committed before the send; finding one
+ * means an earlier attempt got that far, and the message is sent again only where the
+ * platform itself drops a repeat (a Discord nonce still in its window).
+ */
+async function sendOnce(
+  ctx: DeliveryContext,
+  eventId: string,
+  target: DeliveryTarget,
+  send: () => Promise<{ messageId: string }>,
+  repeatSafe: boolean,
+): Promise<void> {
+  const claim = await beginDelivery(ctx.receipts, eventId, target);
+  if (!claim.send) {
+    if (claim.status !== 'sending') return;
+    if (!repeatSafe || claim.ageSeconds > NONCE_WINDOW_SECONDS) {
+      await finishDelivery(ctx.receipts, eventId, target, 'unknown', 'the attempt that was sending it stopped midway');
+      return;
+    }
+  }
+  let messageId: string;
+  try {
+    ({ messageId } = await send());
+  } catch (err) {
+    if (err instanceof DeliveryError && err.maybeDelivered && !repeatSafe) {
+      await finishDelivery(ctx.receipts, eventId, target, 'unknown', err.message);
+      return;
+    }
+    await releaseDelivery(ctx.receipts, eventId, target);
+    throw err;
+  }
+  await finishDelivery(ctx.receipts, eventId, target, 'sent', messageId);
+}
+
+async function syncRoles(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext, out: EventDelivery) {
+  if (!who.discordId) return;
+  // No rank has a Discord role: there is nothing to reconcile.
+  if (ctx.rankRoleIds.length === 0 && who.rankRoleId === null) return;
+  const discord = ctx.drivers.discord;
+  if (!discord?.syncsRoles) {
+    const why = discord ? 'role sync: DISCORD_GUILD_ID is not set' : 'role sync: the Discord driver is disabled';
+    out.records.push({ eventId: event.id, target: 'discord:roles', status: 'skipped', detail: why });
+    out.skipped.push(why);
+    return;
+  }
+  const { added, removed } = await discord.syncRoles({
+    discordUserId: who.discordId,
+    roleId: who.rankRoleId,
+    rankRoleIds: ctx.rankRoleIds,
+  });
+  const detail = [...added.map((r) => `+${r}`), ...removed.map((r) => `-${r}`)].join(' ') || 'already right';
+  out.records.push({ eventId: event.id, target: 'discord:roles', status: 'sent', detail });
+}
+
+async function notify(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext, out: EventDelivery) {
+  if (!who.notificationsEnabled) return;
+  const type = event.eventType as NotifiedEvent;
+  const text = notificationText(type, event.data as unknown as EventData[typeof type], who.locale);
+  const { telegram, discord } = ctx.drivers;
+  const attempt = (send: () => Promise<void>) => send().catch((err: Error) => void out.failures.push(err));
+  if (who.telegramId && event.sourcePlatform !== 'telegram') {
+    if (!telegram) {
+      out.records.push({ eventId: event.id, target: 'telegram:message', status: 'skipped', detail: 'driver disabled' });
+      out.skipped.push('telegram message: the Telegram driver is disabled');
+    } else {
+      const chatId = who.telegramId;
+      await attempt(() => sendOnce(ctx, event.id, 'telegram:message', () => telegram.notify({ chatId, text }), false));
+    }
+  }
+  if (who.discordId && event.sourcePlatform !== 'discord') {
+    if (!discord) {
+      out.records.push({ eventId: event.id, target: 'discord:dm', status: 'skipped', detail: 'driver disabled' });
+      out.skipped.push('discord DM: the Discord driver is disabled');
+    } else {
+      const discordUserId = who.discordId;
+      const nonce = dmNonce(event.id, 'discord:dm');
+      await attempt(() =>
+        sendOnce(ctx, event.id, 'discord:dm', () => discord.sendDirectMessage({ discordUserId, text, nonce }), true),
+      );
+    }
+  }
+}
+
+/**
+ * Runs an event's platform effects (all but the live update, which the batch publishes).
+ * Every effect is tried even when another fails; the caller decides from the failures.
+ */
+export async function deliverEvent(
+  event: ClaimedEvent,
+  effects: readonly Effect[],
+  who: Recipient | undefined,
+  ctx: DeliveryContext,
+): Promise<EventDelivery> {
+  const out: EventDelivery = { records: [], skipped: [], failures: [] };
+  if (!who) return out;
+  for (const effect of effects) {
+    try {
+      if (effect === 'roles') await syncRoles(event, who, ctx, out);
+      else if (effect === 'notify') await notify(event, who, ctx, out);
+    } catch (err) {
+      out.failures.push(err as Error);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,6 @@
+export { createSyncWorker, type SyncWorker, type SyncWorkerOptions } from './sync-worker';
+export { startSyncWorkerService, type SyncWorkerService } from './service';
+export { parseSyncWorkerConfig, type SyncWorkerConfig } from './config';
+export { createSyncMetrics, type SyncMetrics } from './metrics';
+export type { Drivers } from './deliver-event';
+export { EVENT_HANDLERS } from './event-handlers';

@@ -1,0 +1,139 @@
+import { Client, Pool } from 'pg';
+import {
+  createDiscordDriver,
+  createRegistry,
+  createTelegramDriver,
+  createWebsiteDriver,
+  startOpsServer,
+  type Logger,
+  type OpsServer,
+  type Platform,
+  type Registry,
+} from '@ttfd/shared';
+import type { SyncWorkerConfig } from './config';
+import type { Drivers } from './deliver-event';
+import { createSyncMetrics } from './metrics';
+import { createSyncWorker, type SyncWorker } from './sync-worker';
+
+export interface SyncWorkerService {
+  port: number;
+  registry: Registry;
+  worker: SyncWorker;
+  /** Finishes or releases the batches in hand, then closes the listener, the pool and the HTTP port. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+/** Wires configuration to drivers, metrics, the /healthz /readyz /metrics port and the worker. */
+export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logger): Promise<SyncWorkerService> {
+  const applicationName = `ttfd-sync:${config.WORKER_ID}`;
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: config.SYNC_BATCHES_IN_FLIGHT + 4,
+    application_name: applicationName,
+    // The lease: a batch transaction left idle longer than this is ended by the server.
+    idle_in_transaction_session_timeout: config.SYNC_LEASE_MS,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
+  pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+
+  const registry = createRegistry('sync-worker');
+  const metrics = createSyncMetrics(registry, pool, log);
+  const observe = (platform: Platform) => (outcome: string) => metrics.driverRequests.inc({ platform, outcome });
+
+  const drivers: Drivers = {
+    discord: config.DISCORD_TOKEN
+      ? createDiscordDriver({
+          token: config.DISCORD_TOKEN,
+          guildId: config.DISCORD_GUILD_ID ?? null,
+          apiRoot: config.DISCORD_API_ROOT,
+          timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
+          maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
+          observe: observe('discord'),
+        })
+      : null,
+    telegram: config.TELEGRAM_BOT_TOKEN
+      ? createTelegramDriver({
+          token: config.TELEGRAM_BOT_TOKEN,
+          apiRoot: config.TELEGRAM_API_ROOT,
+          timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
+          maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
+          observe: observe('telegram'),
+        })
+      : null,
+    website: createWebsiteDriver(),
+  };
+  if (!drivers.discord)
+    log.warn('Discord driver disabled (DISCORD_TOKEN is not set): role syncs and DMs are recorded as skipped');
+  else if (!config.DISCORD_GUILD_ID)
+    log.warn('DISCORD_GUILD_ID is not set: rank role syncs are recorded as skipped; DMs are sent');
+  if (!drivers.telegram)
+    log.warn('Telegram driver disabled (TELEGRAM_BOT_TOKEN is not set): Telegram messages are recorded as skipped');
+
+  let ops: OpsServer;
+  try {
+    ops = await startOpsServer({
+      port: config.PORT,
+      registry,
+      log,
+      ready: async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('the database did not answer')), READY_TIMEOUT_MS);
+        });
+        try {
+          await Promise.race([pool.query('SELECT 1'), timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+
+  const worker = createSyncWorker({
+    pool,
+    listener: () =>
+      new Client({
+        connectionString: config.SYNC_LISTEN_DATABASE_URL ?? config.DATABASE_URL,
+        application_name: `${applicationName}:listen`,
+        keepAlive: true,
+        connectionTimeoutMillis: 10_000,
+      }),
+    drivers,
+    log,
+    metrics,
+    batchSize: config.SYNC_BATCH_SIZE,
+    batchesInFlight: config.SYNC_BATCHES_IN_FLIGHT,
+    concurrency: config.SYNC_CONCURRENCY,
+    maxAttempts: config.SYNC_MAX_ATTEMPTS,
+    backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
+    leaseMs: config.SYNC_LEASE_MS,
+    pollMs: config.SYNC_POLL_MS,
+    listenerCheckMs: config.SYNC_LISTEN_CHECK_MS,
+  });
+  const enabled = Object.entries(drivers)
+    .filter(([, d]) => d)
+    .map(([name]) => name);
+  log.info({ port: ops.port, drivers: enabled, worker: config.WORKER_ID }, 'sync worker up');
+
+  const server = ops;
+  let stopped: Promise<void> | null = null;
+  return {
+    port: server.port,
+    registry,
+    worker,
+    stop() {
+      stopped ??= (async () => {
+        await worker.stop();
+        await server.close();
+        await pool.end();
+      })();
+      return stopped;
+    },
+  };
+}

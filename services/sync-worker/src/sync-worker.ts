@@ -1,0 +1,290 @@
+import type { Client, Pool, PoolClient } from 'pg';
+import {
+  claimEvents,
+  completeEvents,
+  deadLetterEvents,
+  DeliveryError,
+  EVENTS_CHANNEL,
+  loadRankRoleIds,
+  loadRecipients,
+  recordDeliveries,
+  retryEvents,
+  type ClaimedEvent,
+  type CompletedEvent,
+  type DeadEvent,
+  type DeliveryRecord,
+  type Logger,
+  type RetriedEvent,
+} from '@ttfd/shared';
+import { retryDelay, type BackoffPolicy } from './backoff';
+import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
+import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
+import { listenForEvents, type EventListener } from './event-listener';
+import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
+
+export interface SyncWorkerOptions {
+  /**
+   * Connections for batches and receipts. Its sessions should carry
+   * `idle_in_transaction_session_timeout` = the lease, so a hung worker loses its batch;
+   * it needs more connections than `batchesInFlight`.
+   */
+  pool: Pool;
+  /** A new client for the LISTEN connection. */
+  listener: () => Client;
+  drivers: Drivers;
+  log: Logger;
+  metrics?: SyncMetrics;
+  batchSize: number;
+  batchesInFlight: number;
+  /** Players handled at once within a batch (each player's events in order). */
+  concurrency: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  leaseMs: number;
+  pollMs: number;
+  /** How often the listener connection is checked (default 15 s). */
+  listenerCheckMs?: number;
+}
+
+export interface SyncWorker {
+  /** Looks for events now (what a notification does). */
+  wake(): void;
+  /** Stops claiming, finishes or releases the batches in hand, and closes the listener. */
+  stop(): Promise<void>;
+}
+
+/** Everything a batch decided, written in its transaction. */
+interface Settlement {
+  completed: CompletedEvent[];
+  retried: RetriedEvent[];
+  dead: DeadEvent[];
+  records: DeliveryRecord[];
+  /** Events handled for the first time: the website hears of them now. */
+  live: string[];
+  outcomes: { event: ClaimedEvent; outcome: Outcome }[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
+
+/**
+ * The event pipeline. Each of `batchesInFlight` lanes drains the queue while there is
+ * work: it claims a batch in a transaction, runs the handlers (players in parallel, each
+ * player's events in order), settles every event (processed, retried later, dead) and
+ * publishes the live updates in that same transaction, then commits. Lanes sleep until a
+ * notification on EVENTS_CHANNEL or the safety-net poll wakes them.
+ */
+export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
+  const { pool, drivers, log, metrics, batchSize, maxAttempts, backoff, leaseMs } = options;
+  const idle: (() => void)[] = [];
+  let missedWake = false;
+  let stopping = false;
+
+  function wake() {
+    const lane = idle.shift();
+    if (lane) lane();
+    else missedWake = true;
+  }
+
+  /** Records how an event ended; returns false when the player's later events must wait. */
+  function conclude(event: ClaimedEvent, delivery: EventDelivery | null, s: Settlement): boolean {
+    if (event.attempts === 0) s.live.push(event.id);
+    if (event.settled) {
+      s.outcomes.push({ event, outcome: 'ok' });
+      return true;
+    }
+    const effects = effectsOf(event.eventType);
+    if (!effects) {
+      s.dead.push({ ctid: event.ctid!, error: `unknown event type "${event.eventType}": no handler for it` });
+      s.outcomes.push({ event, outcome: 'dead' });
+      return true;
+    }
+    if (delivery) s.records.push(...delivery.records);
+    const failures = delivery?.failures ?? [];
+    const permanent = failures.find((f) => f instanceof DeliveryError && f.failure === 'permanent');
+    if (permanent) {
+      s.dead.push({ ctid: event.ctid!, error: permanent.message });
+      s.outcomes.push({ event, outcome: 'dead' });
+      return true;
+    }
+    if (failures.length > 0) {
+      const transient = failures.filter((f) => !(f instanceof DeliveryError && f.failure === 'rate_limited'));
+      const error = failures.map((f) => f.message).join('; ');
+      const waitMs = Math.max(0, ...failures.map((f) => (f instanceof DeliveryError ? (f.retryAfterMs ?? 0) : 0)));
+      if (transient.length > 0 && event.attempts + 1 >= maxAttempts) {
+        s.dead.push({ ctid: event.ctid!, error: `gave up after ${event.attempts + 1} attempts: ${error}` });
+        s.outcomes.push({ event, outcome: 'dead' });
+        return true;
+      }
+      s.retried.push({
+        ctid: event.ctid!,
+        delayMs: transient.length > 0 ? Math.max(waitMs, retryDelay(event.attempts + 1, backoff)) : waitMs,
+        error,
+        countsAsAttempt: transient.length > 0,
+      });
+      s.outcomes.push({ event, outcome: 'retried' });
+      return false;
+    }
+    const skipped = delivery?.skipped ?? [];
+    s.completed.push({
+      ctid: event.ctid!,
+      outcome: skipped.length > 0 ? 'skipped' : 'ok',
+      note: skipped.length > 0 ? `skipped: ${skipped.join('; ')}` : null,
+    });
+    s.outcomes.push({ event, outcome: skipped.length > 0 ? 'skipped' : 'ok' });
+    return true;
+  }
+
+  async function handle(events: ClaimedEvent[], client: PoolClient, s: Settlement) {
+    const deadline = Date.now() + leaseMs / 2;
+    const chains = new Map<string, ClaimedEvent[]>();
+    for (const e of events) {
+      if (e.settled) {
+        conclude(e, null, s);
+        continue;
+      }
+      const chain = chains.get(e.userId);
+      if (chain) chain.push(e);
+      else chains.set(e.userId, [e]);
+    }
+    const local = (e: ClaimedEvent) => effectsOf(e.eventType)?.every((x) => x === 'live') ?? true;
+    const remote: ClaimedEvent[][] = [];
+    for (const chain of chains.values()) {
+      if (chain.every(local)) for (const e of chain) conclude(e, null, s);
+      else remote.push(chain);
+    }
+    if (remote.length === 0) return;
+
+    const users = remote.map((chain) => chain[0]!.userId);
+    const ctx: DeliveryContext = {
+      drivers,
+      receipts: pool,
+      rankRoleIds: await loadRankRoleIds(client),
+    };
+    const recipients = await loadRecipients(client, users);
+    await eachLimited(remote, options.concurrency, async (chain) => {
+      for (const event of chain) {
+        // Past half the lease, or shutting down: leave the rest to the next claim.
+        if (stopping || Date.now() > deadline) return;
+        const effects = effectsOf(event.eventType);
+        let delivery: EventDelivery | null = null;
+        if (effects) {
+          try {
+            delivery = await deliverEvent(event, effects, recipients.get(event.userId), ctx);
+          } catch (err) {
+            delivery = { records: [], skipped: [], failures: [err as Error] };
+          }
+        }
+        if (!conclude(event, delivery, s)) return;
+      }
+    });
+  }
+
+  async function runBatch(): Promise<number> {
+    const client = await pool.connect();
+    let broken = false;
+    const onError = (err: Error) => {
+      broken = true;
+      log.warn({ err }, 'batch connection failed');
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const events = await claimEvents(client, batchSize, LOCAL_EVENT_TYPES);
+      if (events.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const s: Settlement = { completed: [], retried: [], dead: [], records: [], live: [], outcomes: [] };
+      await handle(events, client, s);
+      await drivers.website.publish(s.live, client);
+      await recordDeliveries(client, s.records);
+      await completeEvents(client, s.completed);
+      await retryEvents(client, s.retried);
+      await deadLetterEvents(client, s.dead);
+      await client.query('COMMIT');
+      observe(s);
+      return events.length;
+    } catch (err) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
+  const lagOf = new Map<string, { observe(seconds: number): void }>();
+  function observe(s: Settlement) {
+    if (!metrics || s.outcomes.length === 0) return;
+    const now = Date.now();
+    const counts = new Map<string, number>();
+    for (const { event, outcome } of s.outcomes) {
+      const type = typeLabel(event.eventType);
+      const key = `${type} ${outcome}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (outcome !== 'ok' && outcome !== 'skipped') continue;
+      let lag = lagOf.get(type);
+      if (!lag) lagOf.set(type, (lag = metrics.lag.labels({ event_type: type })));
+      lag.observe((now - event.createdMs) / 1000);
+    }
+    for (const [key, n] of counts) {
+      const [type, outcome] = key.split(' ');
+      metrics.processed.inc({ event_type: type!, outcome: outcome! }, n);
+    }
+    metrics.lastProcessed.set(now / 1000);
+  }
+
+  async function lane() {
+    let failures = 0;
+    while (!stopping) {
+      if (!missedWake) await new Promise<void>((resolve) => idle.push(resolve));
+      missedWake = false;
+      if (stopping) break;
+      try {
+        for (;;) {
+          const claimed = await runBatch();
+          failures = 0;
+          if (claimed === 0 || stopping) break;
+          // A full batch: more is probably waiting, so bring in an idle lane.
+          if (claimed >= batchSize) wake();
+        }
+      } catch (err) {
+        log.error({ err }, 'batch failed; retrying');
+        await sleep(Math.min(5_000, 100 * 2 ** failures++));
+        missedWake = true;
+      }
+    }
+  }
+
+  const listener: EventListener = listenForEvents({
+    connect: options.listener,
+    channel: EVENTS_CHANNEL,
+    onWake: wake,
+    log,
+    checkEveryMs: options.listenerCheckMs,
+  });
+  const poll = setInterval(wake, options.pollMs);
+  const lanes = Array.from({ length: options.batchesInFlight }, () => lane());
+  wake();
+
+  return {
+    wake,
+    async stop() {
+      stopping = true;
+      clearInterval(poll);
+      for (const resolve of idle.splice(0)) resolve();
+      await Promise.all(lanes);
+      await listener.stop();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export type { Queryable } from './queryable';
+export * from './claim-events';
+export * from './complete-events';
+export * from './retry-events';
+export * from './dead-letter-events';
+export * from './replay-events';
+export * from './event-stats';
+export * from './list-dead-events';
+export * from './delivery-receipts';
+export * from './load-recipients';

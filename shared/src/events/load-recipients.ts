@@ -1,0 +1,50 @@
+import type { Queryable } from './queryable';
+
+/** What the handlers need to reach a player on the platforms. */
+export interface Recipient {
+  userId: string;
+  telegramId: string | null;
+  discordId: string | null;
+  locale: 'ru' | 'en';
+  notificationsEnabled: boolean;
+  rankId: number;
+  rankName: string;
+  /** The Discord role of the player's current rank, if the rank has one. */
+  rankRoleId: string | null;
+}
+
+const LOAD_RECIPIENTS = `
+SELECT u.id AS user_id, a.telegram_id, a.discord_id, a.locale, a.notifications_enabled,
+       a.rank_id, r.name AS rank_name, r.discord_role_id
+FROM unified_users u
+JOIN unified_users a ON a.id = coalesce(u.merged_into, u.id)
+JOIN ranks r ON r.id = a.rank_id
+WHERE u.id = ANY($1::bigint[])`;
+
+/** The current state of the given players (a merged account resolves to the one it joined). */
+export async function loadRecipients(db: Queryable, userIds: string[]): Promise<Map<string, Recipient>> {
+  const out = new Map<string, Recipient>();
+  if (userIds.length === 0) return out;
+  const { rows } = await db.query({ name: 'ttfd-load-recipients', text: LOAD_RECIPIENTS, values: [userIds] });
+  for (const r of rows) {
+    out.set(r.user_id, {
+      userId: r.user_id,
+      telegramId: r.telegram_id,
+      discordId: r.discord_id,
+      locale: r.locale,
+      notificationsEnabled: r.notifications_enabled,
+      rankId: r.rank_id,
+      rankName: r.rank_name,
+      rankRoleId: r.discord_role_id,
+    });
+  }
+  return out;
+}
+
+const RANK_ROLE_IDS = `SELECT discord_role_id FROM ranks WHERE discord_role_id IS NOT NULL ORDER BY min_xp`;
+
+/** Every Discord role that stands for a rank: the ones a role sync may remove. */
+export async function loadRankRoleIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ discord_role_id: string }>(RANK_ROLE_IDS);
+  return rows.map((r) => r.discord_role_id);
+}
