@@ -17,6 +17,7 @@ export * from './progression/rewards';
 export * from './progression/wake';
 export * from './progression/ledger';
 export * from './progression/season';
+export * from './progression/cooldown';
 export { DeliveryReceipt, type DeliveryTarget, type DeliveryStatus } from './db/entities/delivery-receipt.entity';
 export * from './events';
 export * from './drivers';

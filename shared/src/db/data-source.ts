@@ -10,6 +10,7 @@ import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
+import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -21,6 +22,7 @@ export const migrations = [
   Initial1764100000000,
   Identity1764200000000,
   EventDelivery1764300000000,
+  ActivityCooldowns1764400000000,
 ];
 
 export interface DataSourceOptions {

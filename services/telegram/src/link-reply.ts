@@ -1,0 +1,49 @@
+import type { AccountSummary, ConfirmResult, LinkResult } from '@ttfd/shared';
+import type { InlineButton } from './commands/command';
+import type { AccountView, Texts } from './texts/texts';
+
+/** Callback data of the merge confirmation buttons (Telegram allows 64 bytes; a token is 22). */
+export const MERGE_CONFIRM = 'merge:';
+export const MERGE_CANCEL = 'merge-cancel:';
+
+const view = (a: AccountSummary): AccountView => ({
+  xp: a.xp,
+  coins: a.coins,
+  gamesPlayed: a.gamesPlayed,
+  platforms: a.platforms,
+});
+
+/** What the player is told about a link attempt or a merge confirmation, in their language. */
+export function linkReply(result: LinkResult | ConfirmResult, t: Texts): { text: string; buttons?: InlineButton[][] } {
+  switch (result.status) {
+    case 'linked':
+      return { text: t.linkDone(result.account.platforms, t) };
+    case 'merged':
+      return { text: t.mergeDone(view(result.account), t) };
+    case 'already_linked':
+      return { text: t.linkAlready };
+    case 'needs_confirmation': {
+      const { survivor, absorbed, after } = result.preview;
+      const [mine, other] = survivor.platforms.includes('telegram') ? [survivor, absorbed] : [absorbed, survivor];
+      return {
+        text: t.mergeAsk({ mine: view(mine), other: view(other), after: view(after) }, t),
+        buttons: [
+          [
+            { text: t.mergeConfirm, data: `${MERGE_CONFIRM}${result.confirmToken}` },
+            { text: t.mergeCancel, data: `${MERGE_CANCEL}${result.confirmToken}` },
+          ],
+        ],
+      };
+    }
+    case 'platform_taken':
+    case 'conflict':
+      return { text: t.linkConflict };
+    case 'too_many_attempts':
+      return { text: t.linkTooManyAttempts(result.retryAfterMinutes) };
+    case 'invalid_token':
+      return { text: t.mergeExpired };
+    case 'invalid_code':
+    case 'invalid_proof':
+      return { text: t.linkInvalid };
+  }
+}

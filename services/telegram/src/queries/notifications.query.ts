@@ -1,0 +1,43 @@
+import type { Pool } from 'pg';
+import type { SourcePlatform } from '@ttfd/shared';
+
+// Changes the preference and appends its event in one statement; a key already seen or an
+// unchanged preference writes nothing.
+const SQL = `
+WITH seen AS (
+  SELECT 1 FROM cross_platform_events WHERE dedupe_key = $3::text
+),
+upd AS (
+  UPDATE unified_users u SET notifications_enabled = $2::boolean, updated_at = now()
+  WHERE u.id = $1::bigint AND u.merged_into IS NULL AND u.notifications_enabled <> $2::boolean
+    AND NOT EXISTS (SELECT 1 FROM seen)
+  RETURNING u.id
+),
+ev AS (
+  INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, dedupe_key)
+  SELECT id, 'notification_settings_changed', $4::text, jsonb_build_object('enabled', $2::boolean), $3::text
+  FROM upd
+  RETURNING id
+)
+SELECT count(*)::int AS changed FROM ev`;
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Turns cross-platform notifications on or off; true when the preference changed. */
+export async function setNotifications(
+  pool: Pool,
+  input: { userId: string; enabled: boolean; source: SourcePlatform; dedupeKey: string | null },
+): Promise<boolean> {
+  try {
+    const { rows } = await pool.query({
+      name: 'telegram-set-notifications',
+      text: SQL,
+      values: [input.userId, input.enabled, input.dedupeKey, input.source],
+    });
+    return rows[0].changed > 0;
+  } catch (err) {
+    // The same update raced itself: the other delivery made the change.
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import type { Platform } from '@ttfd/shared';
+import type { AccountView, Texts } from './texts';
+
+const PLATFORMS: Record<Platform, string> = { telegram: 'Telegram', discord: 'Discord', website: 'website' };
+
+const ACHIEVEMENTS: Record<string, string> = {
+  first_game: 'First game',
+  ten_wins: '10 wins',
+  hundred_messages: '100 messages',
+  ten_hours_voice: '10 hours in voice',
+  week_streak: 'Week streak',
+  all_platforms: 'All platforms',
+};
+
+/** Every text the bot sends in English, for users whose Telegram language is English. */
+export const en: Texts = {
+  commands: {
+    start: 'Sign up and say hello',
+    profile: 'Your profile: XP, rank, coins',
+    daily: 'Daily reward',
+    dice: 'Play dice against the bot',
+    top: 'Leaderboard (/top season for this season)',
+    link: 'Link your Telegram, Discord and website accounts',
+    notify: 'Notifications: /notify on or /notify off',
+    help: 'List of commands',
+  },
+  rank: (name) => name,
+  achievement: (key) => ACHIEVEMENTS[key] ?? key,
+  platform: (p) => PLATFORMS[p],
+  welcomeNew: (name) =>
+    `Hi, ${name}! Welcome to TTFD.\n` +
+    'Your progress is shared across Telegram, Discord and the website.\n\n' +
+    '/daily for the daily reward, /dice to play, /profile for your profile, /help for all commands.',
+  welcomeBack: (name) => `Welcome back, ${name}! /profile shows your profile, /help lists all commands.`,
+  help: (lines) => `Commands:\n${lines.join('\n')}`,
+  profile: (p, t) =>
+    [
+      `👤 ${p.name}`,
+      `🎖 Rank: ${t.rank(p.rank)}`,
+      `⭐ XP: ${p.xp}` +
+        (p.next ? ` (${p.next.missing} to ${t.rank(p.next.rank)}, ${p.next.percent}%)` : ' (top rank)'),
+      `🏁 Season XP: ${p.seasonXp}`,
+      `🪙 Coins: ${p.coins}`,
+      `🎲 Games: ${p.gamesPlayed}, wins: ${p.gamesWon}`,
+      `🔥 Streak: ${p.streak} day(s)`,
+      `🏆 Achievements: ${p.achievements.length ? p.achievements.map(t.achievement).join(', ') : 'none yet'}`,
+      `🔗 Platforms: ${p.platforms.map(t.platform).join(', ')}`,
+    ].join('\n'),
+  dailyClaimed: (r) => `🎁 Daily reward: +${r.xp} XP, +${r.coins} coins.\n🔥 Streak: ${r.streak} day(s) in a row.`,
+  dailyAlready: (wait) =>
+    `You have already claimed today's reward. The next one is in ${wait.hours} h ${wait.minutes} min.`,
+  diceCooldown: (seconds) => `Not so fast! Next game in ${seconds} s.`,
+  diceResult: (r) =>
+    `🎲 You: ${r.player}, bot: ${r.bot}. ` +
+    (r.outcome === 'win' ? 'You win!' : r.outcome === 'draw' ? 'A draw.' : 'The bot wins.') +
+    (r.xp || r.coins ? ` +${r.xp} XP${r.coins ? `, +${r.coins} coins` : ''}.` : ''),
+  topTitle: (board, seasonName) =>
+    board === 'overall' ? '🏆 Top players of all time' : `🏁 Top players of ${seasonName ?? 'the season'}`,
+  topLine: (l) => `${l.isMe ? '👉 ' : ''}${l.position}. ${l.name ?? 'Player'} — ${l.score}`,
+  topMe: (position, score) => `Your position: ${position} (${score} XP).`,
+  topEmpty: 'Nobody here yet.',
+  topHint: 'This season: /top season',
+  notifyOn: '🔔 Notifications are on.',
+  notifyOff: '🔕 Notifications are off.',
+  notifyStatus: (enabled) => `Notifications are ${enabled ? 'on' : 'off'}. Change with /notify on or /notify off.`,
+  linkCreated: (code, deepLink, minutes) =>
+    `🔗 Your link code: ${code}\n` +
+    `Enter it on the website or in Discord (/link ${code}) within ${minutes} min.\n` +
+    `For another Telegram account, open: ${deepLink}`,
+  linkDone: (platforms, t) => `✅ Accounts linked. Platforms: ${platforms.map(t.platform).join(', ')}.`,
+  linkInvalid: 'That code is invalid or expired. Create a new one with /link.',
+  linkTooManyAttempts: (minutes) => `Too many attempts. Try again in ${minutes} min.`,
+  linkAlready: 'These accounts are already linked.',
+  linkConflict:
+    'They cannot be linked: both accounts have a login on the same platform. Unlink it on the website first.',
+  mergeAsk: ({ mine, other, after }, t) => {
+    const line = (a: AccountView) =>
+      `${a.xp} XP, ${a.coins} coins, ${a.gamesPlayed} games (${a.platforms.map(t.platform).join(', ')})`;
+    return (
+      'Both accounts have progress. Merge them into one?\n\n' +
+      `This account: ${line(mine)}\nThe other: ${line(other)}\nAfter the merge: ${line(after)}\n\n` +
+      'A merge cannot be undone.'
+    );
+  },
+  mergeConfirm: '✅ Merge',
+  mergeCancel: '✖ Cancel',
+  mergeDone: (after, t) =>
+    `✅ Accounts merged: ${after.xp} XP, ${after.coins} coins. ` +
+    `Platforms: ${after.platforms.map(t.platform).join(', ')}.`,
+  mergeCancelled: 'Merge cancelled.',
+  mergeExpired: 'This offer is no longer valid. Create a new code with /link.',
+  privateOnly: (bot) => `This command works in a private chat: https://t.me/${bot}`,
+  notACommand: 'I only understand commands. /help lists them.',
+  unknownCommand: 'There is no such command. /help lists them.',
+  sorry: 'Something went wrong. Please try again in a moment.',
+};

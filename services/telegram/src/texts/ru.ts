@@ -1,0 +1,109 @@
+import type { Platform } from '@ttfd/shared';
+import type { AccountView, Texts } from './texts';
+
+const RANKS: Record<string, string> = {
+  Recruit: 'Новобранец',
+  Private: 'Рядовой',
+  Corporal: 'Капрал',
+  Sergeant: 'Сержант',
+  Lieutenant: 'Лейтенант',
+  Captain: 'Капитан',
+  Major: 'Майор',
+  Colonel: 'Полковник',
+  General: 'Генерал',
+  Legend: 'Легенда',
+};
+
+const ACHIEVEMENTS: Record<string, string> = {
+  first_game: 'Первая игра',
+  ten_wins: '10 побед',
+  hundred_messages: '100 сообщений',
+  ten_hours_voice: '10 часов в голосе',
+  week_streak: 'Неделя подряд',
+  all_platforms: 'Все платформы',
+};
+
+const PLATFORMS: Record<Platform, string> = { telegram: 'Telegram', discord: 'Discord', website: 'сайт' };
+
+/** Every text the bot sends in Russian, the default language. */
+export const ru: Texts = {
+  commands: {
+    start: 'Регистрация и приветствие',
+    profile: 'Ваш профиль: опыт, ранг, монеты',
+    daily: 'Ежедневная награда',
+    dice: 'Сыграть в кости с ботом',
+    top: 'Таблица лидеров (/top season — сезон)',
+    link: 'Связать аккаунты Telegram, Discord и сайта',
+    notify: 'Уведомления: /notify on или /notify off',
+    help: 'Список команд',
+  },
+  rank: (name) => RANKS[name] ?? name,
+  achievement: (key) => ACHIEVEMENTS[key] ?? key,
+  platform: (p) => PLATFORMS[p],
+  welcomeNew: (name) =>
+    `Привет, ${name}! Добро пожаловать в TTFD.\n` +
+    'Ваш прогресс общий для Telegram, Discord и сайта.\n\n' +
+    '/daily — ежедневная награда, /dice — кости, /profile — профиль, /help — все команды.',
+  welcomeBack: (name) => `С возвращением, ${name}! /profile — ваш профиль, /help — все команды.`,
+  help: (lines) => `Команды:\n${lines.join('\n')}`,
+  profile: (p, t) =>
+    [
+      `👤 ${p.name}`,
+      `🎖 Ранг: ${t.rank(p.rank)}`,
+      `⭐ Опыт: ${p.xp}` +
+        (p.next ? ` (до «${t.rank(p.next.rank)}» ${p.next.missing}, ${p.next.percent}%)` : ' (высший ранг)'),
+      `🏁 Опыт за сезон: ${p.seasonXp}`,
+      `🪙 Монеты: ${p.coins}`,
+      `🎲 Игр: ${p.gamesPlayed}, побед: ${p.gamesWon}`,
+      `🔥 Серия: ${p.streak} дн.`,
+      `🏆 Достижения: ${p.achievements.length ? p.achievements.map(t.achievement).join(', ') : 'пока нет'}`,
+      `🔗 Платформы: ${p.platforms.map(t.platform).join(', ')}`,
+    ].join('\n'),
+  dailyClaimed: (r) => `🎁 Ежедневная награда: +${r.xp} опыта, +${r.coins} монет.\n🔥 Серия: ${r.streak} дн. подряд.`,
+  dailyAlready: (wait) => `Награда за сегодня уже получена. Следующая через ${wait.hours} ч ${wait.minutes} мин.`,
+  diceCooldown: (seconds) => `Не так быстро! Следующая игра через ${seconds} с.`,
+  diceResult: (r) =>
+    `🎲 Вы: ${r.player}, бот: ${r.bot}. ` +
+    (r.outcome === 'win' ? 'Вы победили!' : r.outcome === 'draw' ? 'Ничья.' : 'Победил бот.') +
+    (r.xp || r.coins ? ` +${r.xp} опыта${r.coins ? `, +${r.coins} монет` : ''}.` : ''),
+  topTitle: (board, seasonName) =>
+    board === 'overall' ? '🏆 Лучшие игроки за всё время' : `🏁 Лучшие игроки сезона «${seasonName ?? ''}»`,
+  topLine: (l) => `${l.isMe ? '👉 ' : ''}${l.position}. ${l.name ?? 'Игрок'} — ${l.score}`,
+  topMe: (position, score) => `Ваше место: ${position} (${score} опыта).`,
+  topEmpty: 'Пока никого нет.',
+  topHint: 'Сезон: /top season',
+  notifyOn: '🔔 Уведомления включены.',
+  notifyOff: '🔕 Уведомления выключены.',
+  notifyStatus: (enabled) =>
+    `Уведомления сейчас ${enabled ? 'включены' : 'выключены'}. Изменить: /notify on или /notify off.`,
+  linkCreated: (code, deepLink, minutes) =>
+    `🔗 Код для связки аккаунтов: ${code}\n` +
+    `Введите его на сайте или в Discord (/link ${code}) в течение ${minutes} мин.\n` +
+    `Для другого аккаунта Telegram — ссылка: ${deepLink}`,
+  linkDone: (platforms, t) => `✅ Аккаунты связаны. Платформы: ${platforms.map(t.platform).join(', ')}.`,
+  linkInvalid: 'Код неверный или просрочен. Создайте новый командой /link.',
+  linkTooManyAttempts: (minutes) => `Слишком много попыток. Попробуйте через ${minutes} мин.`,
+  linkAlready: 'Эти аккаунты уже связаны.',
+  linkConflict:
+    'Связать нельзя: у обоих аккаунтов есть вход с одной и той же платформы. Сначала отвяжите его на сайте.',
+  mergeAsk: ({ mine, other, after }, t) => {
+    const line = (a: AccountView) =>
+      `${a.xp} опыта, ${a.coins} монет, ${a.gamesPlayed} игр (${a.platforms.map(t.platform).join(', ')})`;
+    return (
+      'У обоих аккаунтов есть прогресс. Объединить их в один?\n\n' +
+      `Этот аккаунт: ${line(mine)}\nДругой: ${line(other)}\nПосле объединения: ${line(after)}\n\n` +
+      'Отменить объединение будет нельзя.'
+    );
+  },
+  mergeConfirm: '✅ Объединить',
+  mergeCancel: '✖ Отмена',
+  mergeDone: (after, t) =>
+    `✅ Аккаунты объединены: ${after.xp} опыта, ${after.coins} монет. ` +
+    `Платформы: ${after.platforms.map(t.platform).join(', ')}.`,
+  mergeCancelled: 'Объединение отменено.',
+  mergeExpired: 'Это предложение уже недействительно. Создайте новый код командой /link.',
+  privateOnly: (bot) => `Эта команда работает в личном чате: https://t.me/${bot}`,
+  notACommand: 'Я понимаю только команды. /help — список команд.',
+  unknownCommand: 'Такой команды нет. /help — список команд.',
+  sorry: 'Что-то пошло не так. Попробуйте ещё раз чуть позже.',
+};

@@ -1,0 +1,80 @@
+import type { Platform } from '@ttfd/shared';
+
+export type Locale = 'ru' | 'en';
+
+export interface ProfileView {
+  name: string;
+  xp: number;
+  coins: number;
+  rank: string;
+  /** The next rank and the XP still missing; null at the top rank. */
+  next: { rank: string; missing: number; percent: number } | null;
+  gamesPlayed: number;
+  gamesWon: number;
+  streak: number;
+  achievements: string[];
+  platforms: Platform[];
+  seasonXp: number;
+}
+
+export interface BoardLine {
+  position: number;
+  name: string | null;
+  score: number;
+  isMe: boolean;
+}
+
+/** One account in a merge preview. */
+export interface AccountView {
+  xp: number;
+  coins: number;
+  gamesPlayed: number;
+  platforms: Platform[];
+}
+
+export interface MergePreviewView {
+  /** The account this Telegram user is on now, the one the code came from, and the result. */
+  mine: AccountView;
+  other: AccountView;
+  after: AccountView;
+}
+
+export interface Texts {
+  /** The command menu (setMyCommands and /help), keyed by command name. */
+  commands: Record<'start' | 'profile' | 'daily' | 'dice' | 'top' | 'link' | 'notify' | 'help', string>;
+  rank(name: string): string;
+  achievement(key: string): string;
+  platform(p: Platform): string;
+  welcomeNew(name: string): string;
+  welcomeBack(name: string): string;
+  help(lines: string[]): string;
+  profile(p: ProfileView, t: Texts): string;
+  dailyClaimed(r: { streak: number; xp: number; coins: number }): string;
+  dailyAlready(wait: { hours: number; minutes: number }): string;
+  diceCooldown(seconds: number): string;
+  diceResult(r: { player: number; bot: number; outcome: 'win' | 'loss' | 'draw'; xp: number; coins: number }): string;
+  topTitle(board: 'overall' | 'season', seasonName: string | null): string;
+  topLine(l: BoardLine): string;
+  topMe(position: number, score: number): string;
+  topEmpty: string;
+  topHint: string;
+  notifyOn: string;
+  notifyOff: string;
+  notifyStatus(enabled: boolean): string;
+  linkCreated(code: string, deepLink: string, minutes: number): string;
+  linkDone(platforms: Platform[], t: Texts): string;
+  linkInvalid: string;
+  linkTooManyAttempts(minutes: number): string;
+  linkAlready: string;
+  linkConflict: string;
+  mergeAsk(p: MergePreviewView, t: Texts): string;
+  mergeConfirm: string;
+  mergeCancel: string;
+  mergeDone(after: AccountView, t: Texts): string;
+  mergeCancelled: string;
+  mergeExpired: string;
+  privateOnly(bot: string): string;
+  notACommand: string;
+  unknownCommand: string;
+  sorry: string;
+}
