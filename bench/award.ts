@@ -5,7 +5,8 @@
  *   (b) pgbench running the exact statement award() sends;
  *   (c) pgbench running the minimal seed write (UPDATE xp + INSERT one event);
  *   (d) the design not taken: (b) with a pg_notify inside the transaction.
- * Prints progress on stderr and one JSON line on stdout, with ratio = a/b and
+ * Variants take turns REPEATS times (default 2) and each keeps its best, since the
+ * disk's commit latency drifts. Prints progress on stderr and one JSON line on stdout, with ratio = a/b and
  * ratio_minimal = a/c at 16 clients.
  */
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ import { startEmbeddedPostgres } from '@ttfd/shared/dev';
 import { pgbench } from './lib/pgbench';
 
 const SECONDS = Number(process.env.SECONDS ?? 10);
+const REPEATS = Number(process.env.REPEATS ?? 2);
 const CLIENTS = (process.env.CLIENTS ?? '1,4,16').split(',').map(Number);
 const USERS = 10_000;
 const XP = 5;
@@ -134,24 +136,30 @@ async function main() {
     fs.writeFileSync(notifyFile, exactScript(true));
     fs.writeFileSync(minimalFile, MINIMAL);
 
-    const results: Record<string, Record<number, number>> = {
+    const results: Record<
+      'award' | 'pgbench_exact' | 'pgbench_minimal' | 'pgbench_exact_notify_in_tx',
+      Record<number, number>
+    > = {
       award: {},
       pgbench_exact: {},
       pgbench_minimal: {},
       pgbench_exact_notify_in_tx: {},
     };
+    // The disk's commit latency drifts during a run: variants take turns, and each keeps its best of REPEATS.
+    const variants: [keyof typeof results, (clients: number) => Promise<number>][] = [
+      ['award', (c) => awardTps(url, c)],
+      ['pgbench_exact', async (c) => (await pgbench(url, exactFile, c, SECONDS)).tps],
+      ['pgbench_minimal', async (c) => (await pgbench(url, minimalFile, c, SECONDS)).tps],
+      ['pgbench_exact_notify_in_tx', async (c) => (await pgbench(url, notifyFile, c, SECONDS)).tps],
+    ];
     for (const clients of CLIENTS) {
-      results.award![clients] = await awardTps(url, clients);
-      log(`award()          ${clients} clients: ${results.award![clients]} TPS`);
-      const exact = await pgbench(url, exactFile, clients, SECONDS);
-      results.pgbench_exact![clients] = exact.tps;
-      log(`pgbench exact    ${clients} clients: ${exact.tps} TPS (failed ${exact.failed})`);
-      const minimal = await pgbench(url, minimalFile, clients, SECONDS);
-      results.pgbench_minimal![clients] = minimal.tps;
-      log(`pgbench minimal  ${clients} clients: ${minimal.tps} TPS (failed ${minimal.failed})`);
-      const notify = await pgbench(url, notifyFile, clients, SECONDS);
-      results.pgbench_exact_notify_in_tx![clients] = notify.tps;
-      log(`pgbench exact + NOTIFY in tx ${clients} clients: ${notify.tps} TPS (failed ${notify.failed})`);
+      for (let round = 1; round <= REPEATS; round++) {
+        for (const [name, run] of variants) {
+          const tps = await run(clients);
+          results[name]![clients] = Math.max(results[name]![clients] ?? 0, tps);
+          log(`${name.padEnd(28)} ${String(clients).padStart(2)} clients, round ${round}: ${tps} TPS`);
+        }
+      }
     }
     const top = Math.max(...CLIENTS);
     const round = (x: number) => Math.round(x * 100) / 100;
@@ -159,6 +167,7 @@ async function main() {
       `${JSON.stringify({
         bench: 'award',
         seconds_per_run: SECONDS,
+        best_of: REPEATS,
         users: USERS,
         settings,
         tps: results,

@@ -58,7 +58,7 @@ export async function startTelegramService(
   const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 10, applicationName: 'ttfd-telegram' });
   await dataSource.initialize();
   const pool = poolOf(dataSource);
-  const wake = createWake(pool, (err) => log.warn({ err }, 'could not wake the sync worker'));
+  const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   let ops: OpsServer | null = null;
   let stopping = false;
   try {
