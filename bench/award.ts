@@ -10,11 +10,8 @@
  * ratio_minimal = a/c at 16 clients.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import {
-  applyMigrations,
   createDataSource,
   createProgression,
   createWake,
@@ -23,7 +20,7 @@ import {
   poolOf,
   progressSql,
 } from '@ttfd/shared';
-import { startEmbeddedPostgres } from '@ttfd/shared/dev';
+import { startBenchDatabase } from './lib/bench-database';
 import { pgbench } from './lib/pgbench';
 
 const SECONDS = Number(process.env.SECONDS ?? 10);
@@ -103,32 +100,9 @@ async function awardTps(url: string, clients: number): Promise<number> {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-bench-award-'));
-  fs.chmodSync(dir, 0o777);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+  const db = await startBenchDatabase('award', USERS);
+  const { url, dir, settings } = db;
   try {
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    const url = pg.url.replace(/\/postgres$/, '/bench');
-    const ds = createDataSource(url, { poolSize: 2 });
-    await ds.initialize();
-    await applyMigrations(ds);
-    await ds.query(
-      `INSERT INTO unified_users (telegram_id, primary_platform) SELECT g, 'telegram' FROM generate_series(1, ${USERS}) g`,
-    );
-    await ds.query('VACUUM ANALYZE');
-    const settings = Object.fromEntries(
-      await Promise.all(
-        ['server_version', 'shared_buffers', 'fsync', 'synchronous_commit'].map(async (s) => [
-          s,
-          (await ds.query(`SHOW ${s}`))[0][s],
-        ]),
-      ),
-    );
-    await ds.destroy();
-
     const exactFile = path.join(dir, 'award-exact.sql');
     const minimalFile = path.join(dir, 'award-minimal.sql');
     const notifyFile = path.join(dir, 'award-exact-notify.sql');
@@ -177,8 +151,7 @@ async function main() {
       })}\n`,
     );
   } finally {
-    await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await db.stop();
   }
 }
 

@@ -11,12 +11,11 @@
  * batched, p99 of creation -> handled).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { applyMigrations, createDataSource, createProgression, createWake, type Wake } from '@ttfd/shared';
-import { startEmbeddedPostgres } from '@ttfd/shared/dev';
+import { createProgression, createWake, type Wake } from '@ttfd/shared';
+import { startBenchDatabase } from './lib/bench-database';
 import { nowMs, summarize } from './lib/percentiles';
 
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
@@ -205,9 +204,8 @@ async function latency(url: string, s: System) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-bench-worker-'));
-  fs.chmodSync(dir, 0o777);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), persistent: false });
+  const db = await startBenchDatabase('worker', USERS);
+  const { url } = db;
   const out: Record<string, unknown> = {
     bench: 'worker',
     events: EVENTS,
@@ -216,22 +214,7 @@ async function main() {
     cpus: os.cpus().length,
   };
   try {
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    const url = pg.url.replace(/\/postgres$/, '/bench');
-    const ds = createDataSource(url, { poolSize: 2 });
-    await ds.initialize();
-    await applyMigrations(ds);
-    await ds.query(
-      `INSERT INTO unified_users (telegram_id, primary_platform) SELECT g, 'telegram' FROM generate_series(1, ${USERS}) g`,
-    );
-    const names = ['server_version', 'shared_buffers', 'max_connections', 'fsync', 'synchronous_commit', 'wal_level'];
-    out.settings = Object.fromEntries(
-      await Promise.all(names.map(async (s) => [s, (await ds.query(`SHOW ${s}`))[0][s]])),
-    );
-    await ds.destroy();
+    out.settings = db.settings;
     const { runMigrations, Logger } = await import('graphile-worker');
     await runMigrations({ connectionString: url, logger: new Logger(() => () => {}) });
 
@@ -259,8 +242,7 @@ async function main() {
     const peerP99 = peer.latency.lag_created_to_handled.p99_ms;
     out.p99_lag_ratio = p99 !== null && peerP99 ? Math.round((p99 / peerP99) * 100) / 100 : null;
   } finally {
-    await pg.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await db.stop();
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -5,8 +5,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { PLATFORMS, type Platform, type PlatformIdentity, type SourcePlatform } from '../platform';
 import type { EventData, EventType } from '../progression/events';
-import { progressSql } from '../progression/progress.sql';
-import { DAILY_REWARD, utcDay } from '../progression/rewards';
+import { noChange, progressParams, progressSql } from '../progression/progress.sql';
+import { utcDay } from '../progression/rewards';
 import { ACCOUNT_SQL, APPEND_EVENTS_SQL, LOCK_ACCOUNT_SQL, ownerOfSql, RESOLVE_USER_SQL } from './identity.sql';
 
 type Db = Pool | PoolClient;
@@ -180,28 +180,7 @@ export async function evaluateProgress(
   source: SourcePlatform,
   now: Date,
 ): Promise<{ unlocked: string[]; appended: number }> {
-  const values = [
-    userId,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    'link',
-    source,
-    null,
-    null,
-    null,
-    false,
-    utcDay(now),
-    DAILY_REWARD.xp.base,
-    DAILY_REWARD.xp.step,
-    DAILY_REWARD.xp.cap,
-    DAILY_REWARD.coins.base,
-    DAILY_REWARD.coins.step,
-    DAILY_REWARD.coins.cap,
-  ];
+  const values = progressParams(userId, noChange('link', source), utcDay(now));
   const { rows } = await client.query<{ user_id: string | null; unlocked: string[] | null; events: unknown[] }>({
     name: 'progress-id',
     text: progressSql('id'),

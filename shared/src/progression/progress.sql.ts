@@ -13,7 +13,55 @@
  *   $13 is a daily claim     $14 today (UTC date)
  *   $15..$17 daily XP base, step per streak day, cap; $18..$20 the same for coins
  */
+import type { SourcePlatform } from '../platform';
+import type { EventType, StatDeltas } from './events';
+import { DAILY_REWARD } from './rewards';
+
 export type IdentityColumn = 'telegram_id' | 'discord_id' | 'website_email' | 'id';
+
+/** One change as the progress statement takes it. */
+export interface ProgressChange {
+  xp: number;
+  coins: number;
+  stats: Required<StatDeltas>;
+  reason: string;
+  source: SourcePlatform;
+  dedupeKey: string | null;
+  activity: { type: EventType; data: object } | null;
+  daily: boolean;
+}
+
+/** A change of nothing: the statement then only recomputes the rank and unlocks achievements. */
+export function noChange(reason: string, source: SourcePlatform): ProgressChange {
+  const stats = { games_played: 0, games_won: 0, messages_sent: 0, total_voice_time: 0 };
+  return { xp: 0, coins: 0, stats, reason, source, dedupeKey: null, activity: null, daily: false };
+}
+
+/** The statement's parameters, in the order its header lists them. `key` identifies the player. */
+export function progressParams(key: string, change: ProgressChange, today: string): unknown[] {
+  return [
+    key,
+    change.xp,
+    change.coins,
+    change.stats.games_played,
+    change.stats.games_won,
+    change.stats.messages_sent,
+    change.stats.total_voice_time,
+    change.reason,
+    change.source,
+    change.dedupeKey,
+    change.activity?.type ?? null,
+    change.activity ? JSON.stringify(change.activity.data) : null,
+    change.daily,
+    today,
+    DAILY_REWARD.xp.base,
+    DAILY_REWARD.xp.step,
+    DAILY_REWARD.xp.cap,
+    DAILY_REWARD.coins.base,
+    DAILY_REWARD.coins.step,
+    DAILY_REWARD.coins.cap,
+  ];
+}
 
 const WHERE: Record<IdentityColumn, string> = {
   telegram_id: 'u.telegram_id = $1::bigint',

@@ -2,8 +2,15 @@ import type { Pool } from 'pg';
 import type { PlatformIdentity, SourcePlatform } from '../platform';
 import type { ProgressionMetrics } from '../metrics';
 import type { EventType, StatDeltas } from './events';
-import { ensureUserSql, progressSql, type IdentityColumn } from './progress.sql';
-import { DAILY_REWARD, utcDay } from './rewards';
+import {
+  ensureUserSql,
+  noChange,
+  progressParams,
+  progressSql,
+  type IdentityColumn,
+  type ProgressChange,
+} from './progress.sql';
+import { utcDay } from './rewards';
 import type { Wake } from './wake';
 import { resolveUserId } from '../identity/accounts';
 
@@ -102,17 +109,6 @@ interface ProgressRow {
   events: { id: string; type: EventType }[];
 }
 
-type Change = {
-  xp: number;
-  coins: number;
-  stats: Required<StatDeltas>;
-  reason: string;
-  source: SourcePlatform;
-  dedupeKey: string | null;
-  activity: { type: EventType; data: object } | null;
-  daily: boolean;
-};
-
 /** The progression write path used by every service. */
 export function createProgression(deps: ProgressionDeps) {
   const { pool, wake, metrics } = deps;
@@ -140,32 +136,11 @@ export function createProgression(deps: ProgressionDeps) {
     throw new Error(`Could not find or create the ${identity.platform} player ${identity.id}`);
   }
 
-  async function run(player: Player, change: Change, profile?: Profile): Promise<ProgressRow> {
+  async function run(player: Player, change: ProgressChange, profile?: Profile): Promise<ProgressRow> {
     const column: IdentityColumn = 'userId' in player ? 'id' : COLUMN[player.platform];
     let key = 'userId' in player ? player.userId : String(player.id);
     const today = utcDay(now());
-    const values = [
-      key,
-      change.xp,
-      change.coins,
-      change.stats.games_played,
-      change.stats.games_won,
-      change.stats.messages_sent,
-      change.stats.total_voice_time,
-      change.reason,
-      change.source,
-      change.dedupeKey,
-      change.activity?.type ?? null,
-      change.activity ? JSON.stringify(change.activity.data) : null,
-      change.daily,
-      today,
-      DAILY_REWARD.xp.base,
-      DAILY_REWARD.xp.step,
-      DAILY_REWARD.xp.cap,
-      DAILY_REWARD.coins.base,
-      DAILY_REWARD.coins.step,
-      DAILY_REWARD.coins.cap,
-    ];
+    const values = progressParams(key, change, today);
     for (let attempt = 0; ; attempt++) {
       let row: ProgressRow;
       try {
@@ -225,14 +200,14 @@ export function createProgression(deps: ProgressionDeps) {
     };
   }
 
-  function refused(row: ProgressRow, change: Change): never {
+  function refused(row: ProgressRow, change: ProgressChange): never {
     const coins = Number(row.coins_before);
     if (coins + change.coins < 0) throw new InsufficientBalanceError('coins', coins, -change.coins);
     const xp = Number(row.xp_before);
     throw new InsufficientBalanceError('xp', xp, -change.xp);
   }
 
-  function changeOf(input: AwardInput): Change {
+  function changeOf(input: AwardInput): ProgressChange {
     const stats = {
       games_played: input.stats?.games_played ?? 0,
       games_won: input.stats?.games_won ?? 0,
@@ -311,13 +286,8 @@ export function createProgression(deps: ProgressionDeps) {
     source: SourcePlatform;
     profile?: Profile;
   }): Promise<DailyResult> {
-    const change: Change = {
-      xp: 0,
-      coins: 0,
-      stats: { games_played: 0, games_won: 0, messages_sent: 0, total_voice_time: 0 },
-      reason: 'daily',
-      source: input.source,
-      dedupeKey: null,
+    const change: ProgressChange = {
+      ...noChange('daily', input.source),
       activity: { type: 'daily_claimed', data: {} },
       daily: true,
     };
