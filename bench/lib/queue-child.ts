@@ -5,9 +5,15 @@
  *   SYSTEM=ttfd|graphile  CONFIG=batched|default (graphile)  MODE=throughput|latency
  *   DATABASE_URL  EXPECT (items to wait for)
  */
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { createLogger, createRegistry } from '@ttfd/shared';
-import { createSyncMetrics, createSyncWorker, parseSyncWorkerConfig } from '@ttfd/sync-worker';
+import {
+  createSyncMetrics,
+  createSyncWorker,
+  createWorkerPool,
+  parseSyncWorkerConfig,
+  workerTuning,
+} from '@ttfd/sync-worker';
 import { nowMs } from './percentiles';
 
 const { SYSTEM = 'ttfd', CONFIG = 'batched', MODE = 'throughput', DATABASE_URL = '', EXPECT = '0' } = process.env;
@@ -34,11 +40,7 @@ function record(i: number | string) {
 async function startTtfd(): Promise<{ stop(): Promise<void>; remaining(c: Client): Promise<number> }> {
   const config = parseSyncWorkerConfig({ DATABASE_URL });
   const log = createLogger('bench-worker', 'warn');
-  const pool = new Pool({
-    connectionString: DATABASE_URL,
-    max: config.SYNC_BATCHES_IN_FLIGHT + 4,
-    idle_in_transaction_session_timeout: config.SYNC_LEASE_MS,
-  });
+  const pool = createWorkerPool(config, 'bench-worker');
   const metrics = createSyncMetrics(createRegistry('bench-worker'), pool, log);
   const noop = async () => ({ messageId: '0' });
   const worker = createSyncWorker({
@@ -61,13 +63,7 @@ async function startTtfd(): Promise<{ stop(): Promise<void>; remaining(c: Client
     },
     log,
     metrics,
-    batchSize: config.SYNC_BATCH_SIZE,
-    batchesInFlight: config.SYNC_BATCHES_IN_FLIGHT,
-    concurrency: config.SYNC_CONCURRENCY,
-    maxAttempts: config.SYNC_MAX_ATTEMPTS,
-    backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
-    leaseMs: config.SYNC_LEASE_MS,
-    pollMs: config.SYNC_POLL_MS,
+    ...workerTuning(config),
   });
   return {
     async stop() {

@@ -11,7 +11,9 @@ export interface OpsServerOptions {
   registry: Registry;
   log: Logger;
   /** Resolves when the service can do its work (e.g. `SELECT 1` answers); rejects otherwise. */
-  ready: () => Promise<void>;
+  ready: () => Promise<unknown>;
+  /** /readyz answers 503 when `ready` takes longer than this (default 2 s): a hung database is not ready. */
+  readyTimeoutMs?: number;
   /** Extra routes on the same port, keyed by `METHOD /path` (e.g. the Telegram webhook). */
   routes?: Record<string, Route>;
 }
@@ -24,7 +26,18 @@ export interface OpsServer {
 
 /** The one HTTP port of a service: /healthz, /readyz, /metrics and any extra routes. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const { registry, log, ready, routes = {} } = options;
+  const { registry, log, ready, routes = {}, readyTimeoutMs = 2_000 } = options;
+  const checkReady = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+    });
+    try {
+      await Promise.race([ready(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = routes[`${req.method} ${path}`];
@@ -39,7 +52,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       if (path === '/healthz') return done(200, 'ok\n');
       if (path === '/readyz') {
         try {
-          await ready();
+          await checkReady();
           return done(200, 'ready\n');
         } catch (err) {
           return done(503, `not ready: ${(err as Error).message}\n`);

@@ -49,6 +49,24 @@ describe('ops server', () => {
     databaseUp = true;
   });
 
+  it('answers 503 when the readiness check hangs (a database that does not answer)', async () => {
+    const hung = await startOpsServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      log: createLogger('test', 'silent'),
+      ready: () => new Promise(() => {}),
+      readyTimeoutMs: 50,
+    });
+    try {
+      const res = await fetch(`http://127.0.0.1:${hung.port}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toBe('not ready: no answer within 50 ms\n');
+    } finally {
+      await hung.close();
+    }
+  });
+
   it('serves default process metrics and XP awarded by platform, labelled with the service', async () => {
     const progression = createProgression({ pool: db.pool, wake: createWake(db.pool), metrics });
     await progression.award({

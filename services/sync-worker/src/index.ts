@@ -1,5 +1,5 @@
 export { createSyncWorker, type SyncWorker, type SyncWorkerOptions } from './sync-worker';
-export { startSyncWorkerService, type SyncWorkerService } from './service';
+export { createWorkerPool, startSyncWorkerService, workerTuning, type SyncWorkerService } from './service';
 export { parseSyncWorkerConfig, type SyncWorkerConfig } from './config';
 export { createSyncMetrics, type SyncMetrics } from './metrics';
 export type { Drivers } from './deliver-event';

@@ -23,12 +23,9 @@ export interface SyncWorkerService {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 2_000;
-
-/** Wires configuration to drivers, metrics, the /healthz /readyz /metrics port and the worker. */
-export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logger): Promise<SyncWorkerService> {
-  const applicationName = `ttfd-sync:${config.WORKER_ID}`;
-  const pool = new Pool({
+/** The worker's connection pool: one connection per batch in flight, plus room for metrics and receipts. */
+export function createWorkerPool(config: SyncWorkerConfig, applicationName: string): Pool {
+  return new Pool({
     connectionString: config.DATABASE_URL,
     max: config.SYNC_BATCHES_IN_FLIGHT + 4,
     application_name: applicationName,
@@ -37,6 +34,26 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });
+}
+
+/** The worker's batching, retry and lease settings, as configured. */
+export function workerTuning(config: SyncWorkerConfig) {
+  return {
+    batchSize: config.SYNC_BATCH_SIZE,
+    batchesInFlight: config.SYNC_BATCHES_IN_FLIGHT,
+    concurrency: config.SYNC_CONCURRENCY,
+    maxAttempts: config.SYNC_MAX_ATTEMPTS,
+    backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
+    leaseMs: config.SYNC_LEASE_MS,
+    pollMs: config.SYNC_POLL_MS,
+    listenerCheckMs: config.SYNC_LISTEN_CHECK_MS,
+  };
+}
+
+/** Wires configuration to drivers, metrics, the /healthz /readyz /metrics port and the worker. */
+export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logger): Promise<SyncWorkerService> {
+  const applicationName = `ttfd-sync:${config.WORKER_ID}`;
+  const pool = createWorkerPool(config, applicationName);
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
 
   const registry = createRegistry('sync-worker');
@@ -78,17 +95,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
       port: config.PORT,
       registry,
       log,
-      ready: async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('the database did not answer')), READY_TIMEOUT_MS);
-        });
-        try {
-          await Promise.race([pool.query('SELECT 1'), timeout]);
-        } finally {
-          clearTimeout(timer);
-        }
-      },
+      ready: () => pool.query('SELECT 1'),
     });
   } catch (err) {
     await pool.end();
@@ -107,14 +114,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
     drivers,
     log,
     metrics,
-    batchSize: config.SYNC_BATCH_SIZE,
-    batchesInFlight: config.SYNC_BATCHES_IN_FLIGHT,
-    concurrency: config.SYNC_CONCURRENCY,
-    maxAttempts: config.SYNC_MAX_ATTEMPTS,
-    backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
-    leaseMs: config.SYNC_LEASE_MS,
-    pollMs: config.SYNC_POLL_MS,
-    listenerCheckMs: config.SYNC_LISTEN_CHECK_MS,
+    ...workerTuning(config),
   });
   const enabled = Object.entries(drivers)
     .filter(([, d]) => d)
