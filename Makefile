@@ -17,7 +17,7 @@ help:
 	@echo "make tools      helm, kubectl and promtool for the chart checks"
 
 # npm ci when the lock changed since the last install (npm writes node_modules/.package-lock.json).
-$(NPM_STAMP): package.json package-lock.json shared/package.json $(wildcard services/*/package.json) charts/package.json bench/package.json
+$(NPM_STAMP): package.json package-lock.json shared/package.json testing/package.json dev/package.json $(wildcard services/*/package.json) charts/package.json bench/package.json
 	npm ci --no-audit --no-fund
 	@touch $(NPM_STAMP)
 
@@ -40,7 +40,7 @@ test: install tools
 	npx jest
 
 run: build
-	node shared/dist/dev/platform.js
+	node dev/dist/platform.js
 
 bench: build
 	@set -e; for b in $(BENCH); do echo "== bench $$b" >&2; node bench/dist/$$b.js; done

@@ -30,7 +30,7 @@ export default tseslint.config(
       '**/test/**',
       '**/*.spec.ts',
       'bench/**',
-      'shared/src/dev/**',
+      'dev/**',
       'jest.config.js',
     ],
     rules: { 'no-restricted-properties': 'off' },

@@ -1,6 +1,6 @@
 // One jest run for every package: tests import workspace packages from their sources
 // (never a build), and one PostgreSQL serves the whole run (shared/src/testing).
-const { swcOptions, sourceAliases } = require('./shared/src/testing/swc.cjs');
+const { swcOptions, sourceAliases } = require('./testing/src/swc.cjs');
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -11,10 +11,10 @@ module.exports = {
   moduleNameMapper: Object.fromEntries(
     Object.entries(sourceAliases).map(([name, file]) => [`^${escapeRegExp(name)}$`, file]),
   ),
-  testMatch: ['<rootDir>/{shared,services/*,charts}/{src,test}/**/*.{spec,int-spec}.ts'],
+  testMatch: ['<rootDir>/{shared,testing,dev,services/*,charts}/{src,test}/**/*.{spec,int-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/shared/src/testing/global-setup.ts',
-  globalTeardown: '<rootDir>/shared/src/testing/global-teardown.ts',
+  globalSetup: '<rootDir>/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/testing/src/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

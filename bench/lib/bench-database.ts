@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { applyMigrations, createDataSource } from '@ttfd/shared';
-import { startEmbeddedPostgres } from '@ttfd/shared/dev';
+import { startEmbeddedPostgres } from '@ttfd/dev';
 
 const SETTINGS = ['server_version', 'shared_buffers', 'max_connections', 'fsync', 'synchronous_commit', 'wal_level'];
 

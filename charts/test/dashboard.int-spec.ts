@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 import type { Json } from './support/helm';
 import { familyOf, metricsOf, parseFamilies, scrape, servicesWithMetrics, type Scrape } from './support/scrape';
 import { chartDir, repoRoot, run, tool } from './support/tools';

@@ -20,7 +20,6 @@ export * from './progression/season';
 export * from './progression/cooldown';
 export { DeliveryReceipt, type DeliveryTarget, type DeliveryStatus } from './db/entities/delivery-receipt.entity';
 export * from './events';
-export * from './drivers';
 export * from './identity/linking';
 export { type AccountSummary, type LinkedIdentity } from './identity/accounts';
 export {

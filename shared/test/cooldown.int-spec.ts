@@ -1,5 +1,5 @@
 import { createProgression, createWake, releaseCooldown, takeCooldown } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 
 let db: TestDatabase;
 let userId: string;

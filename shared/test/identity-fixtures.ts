@@ -7,7 +7,7 @@ import {
   type PlatformIdentity,
   type Progression,
 } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 
 export interface World {
   db: TestDatabase;

@@ -9,7 +9,7 @@ import {
   startOpsServer,
   type OpsServer,
 } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 
 let db: TestDatabase;
 let ops: OpsServer;

@@ -6,7 +6,7 @@ import {
   InsufficientBalanceError,
   type Progression,
 } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 
 let db: TestDatabase;
 let progression: Progression;

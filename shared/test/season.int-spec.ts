@@ -1,5 +1,5 @@
 import { closeSeason, createProgression, createWake, type Progression } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 
 let db: TestDatabase;
 let progression: Progression;

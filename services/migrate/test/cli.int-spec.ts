@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createProgression, createWake, migrations } from '@ttfd/shared';
-import { createTestDatabase, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 import { runCli } from '../src/cli';
 
 function capture() {

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import {
   beginDelivery,
-  DeliveryError,
   finishDelivery,
   releaseDelivery,
   type ClaimedEvent,
   type DeliveryRecord,
   type DeliveryTarget,
-  type DiscordDriver,
   type EventData,
   type Queryable,
   type Recipient,
-  type TelegramDriver,
-  type WebsiteDriver,
 } from '@ttfd/shared';
+import { DeliveryError } from './drivers/delivery-error';
+import type { DiscordDriver } from './drivers/discord-driver';
+import type { TelegramDriver } from './drivers/telegram-driver';
+import type { WebsiteDriver } from './drivers/website-driver';
 import type { Effect, NotifiedEvent } from './event-handlers';
 import { notificationText } from './notification-texts';
 

@@ -1,9 +1,6 @@
 import { Client, Pool } from 'pg';
 import {
-  createDiscordDriver,
   createRegistry,
-  createTelegramDriver,
-  createWebsiteDriver,
   startOpsServer,
   type Logger,
   type OpsServer,
@@ -11,6 +8,9 @@ import {
   type Registry,
 } from '@ttfd/shared';
 import type { SyncWorkerConfig } from './config';
+import { createDiscordDriver } from './drivers/discord-driver';
+import { createTelegramDriver } from './drivers/telegram-driver';
+import { createWebsiteDriver } from './drivers/website-driver';
 import type { Drivers } from './deliver-event';
 import { createSyncMetrics } from './metrics';
 import { createSyncWorker, type SyncWorker } from './sync-worker';

@@ -3,7 +3,6 @@ import {
   claimEvents,
   completeEvents,
   deadLetterEvents,
-  DeliveryError,
   EVENTS_CHANNEL,
   loadRankRoleIds,
   loadRecipients,
@@ -17,6 +16,7 @@ import {
   type RetriedEvent,
 } from '@ttfd/shared';
 import { retryDelay, type BackoffPolicy } from './backoff';
+import { DeliveryError } from './drivers/delivery-error';
 import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
 import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
 import { listenForEvents, type EventListener } from './event-listener';

@@ -7,7 +7,7 @@ import {
   type FakeDiscord,
   type FakeTelegram,
   type TestDatabase,
-} from '@ttfd/shared/testing';
+} from '@ttfd/testing';
 import {
   addEvents,
   addPlayers,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '@ttfd/shared';
-import { REGISTER_TS, waitUntil, type TestDatabase } from '@ttfd/shared/testing';
+import { REGISTER_TS, waitUntil, type TestDatabase } from '@ttfd/testing';
 import { parseSyncWorkerConfig } from '../src/config';
 import { startSyncWorkerService, type SyncWorkerService } from '../src/service';
 

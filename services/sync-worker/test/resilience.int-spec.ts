@@ -8,7 +8,7 @@ import {
   type FakeTelegram,
   type TcpProxy,
   type TestDatabase,
-} from '@ttfd/shared/testing';
+} from '@ttfd/testing';
 import type { SyncWorkerService } from '../src/service';
 import { addEvents, addPlayers, eventRows, startWorker, waitForDrain, workerEnv } from './helpers';
 

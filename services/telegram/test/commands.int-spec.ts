@@ -1,5 +1,5 @@
 import { createProgression, createWake, findLedgerMismatches } from '@ttfd/shared';
-import { createTestDatabase, startFakeTelegram, type FakeTelegram, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, startFakeTelegram, type FakeTelegram, type TestDatabase } from '@ttfd/testing';
 import { metricValue, sentTo, startTestBot, textsOf, type TestBot } from './harness';
 import { callbackUpdate, messageUpdate, telegramUser } from './updates';
 

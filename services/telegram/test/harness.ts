@@ -1,6 +1,6 @@
 import http from 'node:http';
 import pino from 'pino';
-import type { FakeTelegram, TelegramCall, TestDatabase } from '@ttfd/shared/testing';
+import type { FakeTelegram, TelegramCall, TestDatabase } from '@ttfd/testing';
 import { parseTelegramConfig } from '../src/config';
 import { startTelegramService, type TelegramService } from '../src/main';
 

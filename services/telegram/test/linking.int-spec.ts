@@ -1,5 +1,5 @@
 import { createLinking, createProgression, createWake, findLedgerMismatches, type Linking } from '@ttfd/shared';
-import { createTestDatabase, startFakeTelegram, type FakeTelegram, type TestDatabase } from '@ttfd/shared/testing';
+import { createTestDatabase, startFakeTelegram, type FakeTelegram, type TestDatabase } from '@ttfd/testing';
 import { sentTo, startTestBot, textsOf, type TestBot } from './harness';
 import { callbackUpdate, messageUpdate, telegramUser } from './updates';
 

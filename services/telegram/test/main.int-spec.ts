@@ -7,7 +7,7 @@ import {
   waitUntil,
   type FakeTelegram,
   type TestDatabase,
-} from '@ttfd/shared/testing';
+} from '@ttfd/testing';
 import { SECRET, TOKEN } from './harness';
 import { messageUpdate, telegramUser } from './updates';
 

@@ -8,3 +8,4 @@ export * from './event-stats';
 export * from './list-dead-events';
 export * from './delivery-receipts';
 export * from './load-recipients';
+export * from './live-updates';

@@ -1,4 +1,4 @@
-import type { Platform } from '../platform';
+import type { Platform } from '@ttfd/shared';
 
 /**
  * - permanent: the platform will refuse this every time (missing permissions, unknown

@@ -7,8 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createDataSource } from '../db/data-source';
-import { applyMigrations } from '../db/migrate';
+import { applyMigrations, createDataSource } from '@ttfd/shared';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 interface ServiceSpec {
@@ -25,7 +24,7 @@ const SERVICES: ServiceSpec[] = [
   { name: 'website', port: 3000, requires: [] },
 ];
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 const colors = [36, 35, 33, 32, 34];
 const say = (line: string) => process.stdout.write(`\x1b[1m[platform]\x1b[0m ${line}\n`);
 

@@ -3,7 +3,7 @@
 /* global __dirname */
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 
 const swcOptions = {
   jsc: {
@@ -17,8 +17,8 @@ const swcOptions = {
 
 const sourceAliases = {
   '@ttfd/shared': path.join(root, 'shared/src/index.ts'),
-  '@ttfd/shared/testing': path.join(root, 'shared/src/testing/index.ts'),
-  '@ttfd/shared/dev': path.join(root, 'shared/src/dev/embedded-postgres.ts'),
+  '@ttfd/testing': path.join(root, 'testing/src/index.ts'),
+  '@ttfd/dev': path.join(root, 'dev/src/index.ts'),
 };
 
 module.exports = { swcOptions, sourceAliases };

@@ -12,4 +12,4 @@ export {
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { waitUntil, sleep } from './http-fake';
 /** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
-export const REGISTER_TS = path.join(__dirname, '..', '..', 'src', 'testing', 'register-ts.cjs');
+export const REGISTER_TS = path.join(__dirname, '..', 'src', 'register-ts.cjs');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, poolOf } from '../db/data-source';
+import { createDataSource, poolOf } from '@ttfd/shared';
 
 export const TEMPLATE_DATABASE = 'ttfd_test_template';
 

@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { createDataSource } from '../db/data-source';
-import { applyMigrations } from '../db/migrate';
+import { applyMigrations, createDataSource } from '@ttfd/shared';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
 import { TEMPLATE_DATABASE, withDatabase } from './test-database';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../dev/embedded-postgres';
+import { startEmbeddedPostgres } from '@ttfd/dev';
 
 export interface TestPostgres {
   /** Admin URL (a database this role may CREATE DATABASE from). */

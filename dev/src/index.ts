@@ -1,0 +1,6 @@
+export {
+  startEmbeddedPostgres,
+  freePort,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+} from './embedded-postgres';
