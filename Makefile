@@ -32,6 +32,7 @@ typecheck: install
 lint: install
 	npx eslint .
 	npx prettier --check .
+	npx depcruise shared services dev testing bench charts/test --output-type err
 
 tools:
 	bash charts/install-tools.sh
@@ -40,7 +41,7 @@ test: install tools
 	npx jest
 
 run: build
-	node dev/dist/platform.js
+	node dev/dist/launcher.js
 
 bench: build
 	@set -e; for b in $(BENCH); do echo "== bench $$b" >&2; node bench/dist/$$b.js; done

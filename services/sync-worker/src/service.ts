@@ -1,12 +1,5 @@
 import { Client, Pool } from 'pg';
-import {
-  createRegistry,
-  startOpsServer,
-  type Logger,
-  type OpsServer,
-  type Platform,
-  type Registry,
-} from '@ttfd/shared';
+import { startService, type Logger, type Platform, type RunningService, type ServiceContext } from '@ttfd/shared';
 import type { SyncWorkerConfig } from './config';
 import { createDiscordDriver } from './drivers/discord-driver';
 import { createTelegramDriver } from './drivers/telegram-driver';
@@ -15,12 +8,8 @@ import type { Drivers } from './deliver-event';
 import { createSyncMetrics } from './metrics';
 import { createSyncWorker, type SyncWorker } from './sync-worker';
 
-export interface SyncWorkerService {
-  port: number;
-  registry: Registry;
+export interface SyncWorkerService extends RunningService {
   worker: SyncWorker;
-  /** Finishes or releases the batches in hand, then closes the listener, the pool and the HTTP port. */
-  stop(): Promise<void>;
 }
 
 /** The worker's connection pool: one connection per batch in flight, plus room for metrics and receipts. */
@@ -50,13 +39,12 @@ export function workerTuning(config: SyncWorkerConfig) {
   };
 }
 
-/** Wires configuration to drivers, metrics, the /healthz /readyz /metrics port and the worker. */
-export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logger): Promise<SyncWorkerService> {
+/** Wires configuration to drivers, metrics, readiness and the worker. */
+export async function startSyncWorker({ config, log, registry }: ServiceContext<SyncWorkerConfig>) {
   const applicationName = `ttfd-sync:${config.WORKER_ID}`;
   const pool = createWorkerPool(config, applicationName);
   pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
 
-  const registry = createRegistry('sync-worker');
   const metrics = createSyncMetrics(registry, pool, log);
   const observe = (platform: Platform) => (outcome: string) => metrics.driverRequests.inc({ platform, outcome });
 
@@ -89,19 +77,6 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
   if (!drivers.telegram)
     log.warn('Telegram driver disabled (TELEGRAM_BOT_TOKEN is not set): Telegram messages are recorded as skipped');
 
-  let ops: OpsServer;
-  try {
-    ops = await startOpsServer({
-      port: config.PORT,
-      registry,
-      log,
-      ready: () => pool.query('SELECT 1'),
-    });
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
-
   const worker = createSyncWorker({
     pool,
     listener: () =>
@@ -119,21 +94,20 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
   const enabled = Object.entries(drivers)
     .filter(([, d]) => d)
     .map(([name]) => name);
-  log.info({ port: ops.port, drivers: enabled, worker: config.WORKER_ID }, 'sync worker up');
+  log.info({ drivers: enabled, worker: config.WORKER_ID }, 'sync worker up');
 
-  const server = ops;
-  let stopped: Promise<void> | null = null;
   return {
-    port: server.port,
-    registry,
     worker,
-    stop() {
-      stopped ??= (async () => {
-        await worker.stop();
-        await server.close();
-        await pool.end();
-      })();
-      return stopped;
+    ready: () => pool.query('SELECT 1'),
+    async drain() {
+      await worker.stop();
+      await pool.end();
     },
   };
+}
+
+/** The worker and its port, as main.ts runs them (tests and the bench start it this way). */
+export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logger): Promise<SyncWorkerService> {
+  const running = await startService({ name: 'sync-worker', config, log, start: startSyncWorker });
+  return { ...running, worker: running.parts.worker };
 }

@@ -166,7 +166,8 @@ it('on SIGTERM finishes or releases its batch and exits 0; a second signal exits
   await waitUntil(() => telegram.calls.some((c) => String(c.params.text).endsWith(': term0')), 10_000);
   w.child.kill('SIGTERM');
   expect(await w.exited).toEqual({ code: 0, signal: null });
-  expect(w.output()).toContain('stopping: finishing or releasing the batches in hand');
+  expect(w.output()).toContain('"msg":"draining"');
+  expect(w.output()).toContain('"msg":"drained; exiting"');
   const rows = await eventRows(db, 'id = ANY($1)', [ids]);
   expect(rows.filter((r) => r.dead_at !== null || r.attempts > 1)).toEqual([]);
   const { rows: cut } = await db.pool.query(

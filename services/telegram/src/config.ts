@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfig, loadConfig, parseConfig, port } from '@ttfd/shared';
+import { parseConfig, port, serviceConfig } from '@ttfd/shared';
 
 const wholeNumber = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -8,7 +8,7 @@ const webhookSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 
 
 export const configSchema = z
   .object({
-    ...baseConfig,
+    ...serviceConfig,
     PORT: port(8081),
     TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like 123456:ABC-DEF (from @BotFather)'),
     TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('polling'),
@@ -34,5 +34,3 @@ export type TelegramConfig = z.infer<typeof configSchema>;
 
 export const parseTelegramConfig = (env: Record<string, string | undefined>): TelegramConfig =>
   parseConfig(configSchema, env);
-
-export const loadTelegramConfig = (): TelegramConfig => loadConfig(configSchema);

@@ -83,7 +83,7 @@ describe('long polling', () => {
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
-    expect(bot.output()).toContain('shutting down');
+    expect(bot.output()).toContain('"msg":"draining"');
   });
 });
 

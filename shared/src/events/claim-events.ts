@@ -1,4 +1,4 @@
-import type { EventType } from '../progression/events';
+import type { EventType } from './event-types';
 import type { SourcePlatform } from '../platform';
 import type { Queryable } from './queryable';
 

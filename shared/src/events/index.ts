@@ -1,4 +1,5 @@
 export type { Queryable } from './queryable';
+export * from './event-types';
 export * from './claim-events';
 export * from './complete-events';
 export * from './retry-events';

@@ -4,10 +4,11 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { PLATFORMS, type Platform, type PlatformIdentity, type SourcePlatform } from '../platform';
-import type { EventData, EventType } from '../progression/events';
+import type { EventData, EventType } from '../events/event-types';
 import { noChange, progressParams, progressSql } from '../progression/progress.sql';
 import { utcDay } from '../progression/rewards';
-import { ACCOUNT_SQL, APPEND_EVENTS_SQL, LOCK_ACCOUNT_SQL, ownerOfSql, RESOLVE_USER_SQL } from './identity.sql';
+import { ACCOUNT_SQL, APPEND_EVENTS_SQL, LOCK_ACCOUNT_SQL, ownerOfSql } from './identity.sql';
+import { USER_ID } from '../progression/resolve-user';
 
 type Db = Pool | PoolClient;
 
@@ -67,7 +68,6 @@ export interface AccountRow {
 const TELEGRAM_ID = /^[1-9][0-9]{0,18}$/;
 const DISCORD_ID = /^[0-9]{1,20}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
-const USER_ID = /^[1-9][0-9]{0,18}$/;
 
 /** Validates and normalises an identity; a malformed one is a caller's bug, so it throws. */
 export function normaliseIdentity(identity: PlatformIdentity): LinkedIdentity {
@@ -130,13 +130,6 @@ export function summarise(row: AccountRow): AccountSummary {
     primaryPlatform: row.primary_platform,
     createdAt: row.created_at,
   };
-}
-
-/** The live account an id refers to, following merges; null if there is no such account. */
-export async function resolveUserId(db: Db, userId: string): Promise<string | null> {
-  if (!USER_ID.test(userId)) return null;
-  const { rows } = await db.query<{ id: string }>(RESOLVE_USER_SQL, [userId]);
-  return rows[0]?.id ?? null;
 }
 
 export async function ownerOf(db: Db, identity: LinkedIdentity): Promise<string | null> {

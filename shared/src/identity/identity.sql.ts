@@ -17,15 +17,6 @@ const MATCH: Record<Platform, string> = {
   website: 'lower(website_email) = lower($1::text)',
 };
 
-/** The live account at the end of the merged_into chain (merges flatten chains; the bound is a guard). */
-export const RESOLVE_USER_SQL = `
-WITH RECURSIVE chain AS (
-  SELECT id, merged_into, 0 AS depth FROM unified_users WHERE id = $1::bigint
-  UNION ALL
-  SELECT u.id, u.merged_into, c.depth + 1 FROM unified_users u JOIN chain c ON u.id = c.merged_into WHERE c.depth < 32
-)
-SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1`;
-
 /** The account an identity is linked to; only live accounts hold identities. $1 identity. */
 export function ownerOfSql(platform: Platform): string {
   return `SELECT id FROM unified_users WHERE ${MATCH[platform]}`;

@@ -26,7 +26,7 @@ import {
   RECENT_FAILURES_SQL,
   RECORD_FAILURE_SQL,
 } from './identity.sql';
-import type { LinkingDeps } from './linking';
+import type { LinkingDeps } from './linking-deps';
 
 export const LINK_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const LINK_CODE_LENGTH = 10;

@@ -32,13 +32,13 @@ import {
   normaliseIdentity,
   ownerOf,
   readAccount,
-  resolveUserId,
   retrying,
   summarise,
   transaction,
   type AccountSummary,
   type LinkedIdentity,
 } from './accounts';
+import { resolveUserId } from '../progression/resolve-user';
 import {
   attachIdentitySql,
   CLAIM_MERGE_CONFIRMATION_SQL,
@@ -46,7 +46,7 @@ import {
   RELEASE_LINK_CODE_SQL,
 } from './identity.sql';
 import { claimLinkCode, hashLinkCode, normaliseLinkCode, recordFailedRedemption } from './link-code';
-import type { LinkingDeps } from './linking';
+import type { LinkingDeps } from './linking-deps';
 import { conflictsOf, lockPair, mergeLocked, previewLocked, type LinkVia, type MergePreview } from './merge';
 import { verifyTelegramLogin, type TelegramLoginPayload, type TelegramLoginRejection } from './telegram-login';
 

@@ -35,9 +35,10 @@
  */
 import type { Pool } from 'pg';
 import type { Platform, PlatformIdentity, SourcePlatform } from '../platform';
-import { createProgression, type Player, type Progression } from '../progression/progression';
+import { createProgression, type Player } from '../progression/progression';
 import type { Wake } from '../progression/wake';
-import { resolveUserId } from './accounts';
+import type { LinkingDeps } from './linking-deps';
+import { resolveUserId } from '../progression/resolve-user';
 import { createLinkCode, type LinkCode } from './link-code';
 import {
   cancelMerge,
@@ -55,13 +56,6 @@ export interface LinkingOptions {
   pool: Pool;
   wake: Wake;
   now?: () => Date;
-}
-
-export interface LinkingDeps {
-  pool: Pool;
-  wake: Wake;
-  now: () => Date;
-  progression: Progression;
 }
 
 export function createLinking(options: LinkingOptions) {

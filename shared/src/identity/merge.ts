@@ -25,12 +25,11 @@
 import type { PoolClient } from 'pg';
 import { UnknownPlayerError } from '../progression/progression';
 import type { Platform, SourcePlatform } from '../platform';
-import type { EventData } from '../progression/events';
+import type { EventData } from '../events/event-types';
 import {
   evaluateProgress,
   appendEvents,
   readAccount,
-  resolveUserId,
   summarise,
   transaction,
   retrying,
@@ -39,6 +38,7 @@ import {
   type AccountSummary,
   type NewEvent,
 } from './accounts';
+import { resolveUserId } from '../progression/resolve-user';
 import {
   ABSORB_TOTALS_SQL,
   FLATTEN_TOMBSTONES_SQL,
@@ -46,7 +46,7 @@ import {
   TAKE_IDENTITIES_SQL,
   TOMBSTONE_SQL,
 } from './identity.sql';
-import type { LinkingDeps } from './linking';
+import type { LinkingDeps } from './linking-deps';
 
 export interface MergePreview {
   survivorId: string;

@@ -12,18 +12,10 @@
  */
 import type { Platform, SourcePlatform } from '../platform';
 import { UnknownPlayerError, type Player } from '../progression/progression';
-import {
-  appendEvents,
-  identityOn,
-  normaliseIdentity,
-  ownerOf,
-  readAccount,
-  resolveUserId,
-  retrying,
-  transaction,
-} from './accounts';
+import { appendEvents, identityOn, normaliseIdentity, ownerOf, readAccount, retrying, transaction } from './accounts';
+import { resolveUserId } from '../progression/resolve-user';
 import { detachIdentitySql, REVOKE_LINK_CODES_SQL, REVOKE_MERGE_CONFIRMATIONS_SQL } from './identity.sql';
-import type { LinkingDeps } from './linking';
+import type { LinkingDeps } from './linking-deps';
 
 export type UnlinkResult =
   | { status: 'unlinked'; userId: string; platform: Platform; platforms: Platform[]; primaryPlatform: Platform }

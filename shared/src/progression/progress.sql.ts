@@ -14,7 +14,7 @@
  *   $15..$17 daily XP base, step per streak day, cap; $18..$20 the same for coins
  */
 import type { SourcePlatform } from '../platform';
-import type { EventType, StatDeltas } from './events';
+import type { EventType, StatDeltas } from '../events/event-types';
 import { DAILY_REWARD } from './rewards';
 
 export type IdentityColumn = 'telegram_id' | 'discord_id' | 'website_email' | 'id';

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { PlatformIdentity, SourcePlatform } from '../platform';
 import type { ProgressionMetrics } from '../metrics';
-import type { EventType, StatDeltas } from './events';
+import type { EventType, StatDeltas } from '../events/event-types';
 import {
   ensureUserSql,
   noChange,
@@ -12,7 +12,7 @@ import {
 } from './progress.sql';
 import { utcDay } from './rewards';
 import type { Wake } from './wake';
-import { resolveUserId } from '../identity/accounts';
+import { resolveUserId } from './resolve-user';
 
 /** Who a change is for: a platform identity (found or created) or an existing account id. */
 export type Player = PlatformIdentity | { userId: string };

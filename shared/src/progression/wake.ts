@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { EVENTS_CHANNEL } from './events';
+import { EVENTS_CHANNEL } from '../events/event-types';
 
 export interface Wake {
   /** Call after a transaction that appended events has committed. */

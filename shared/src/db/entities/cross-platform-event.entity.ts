@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { EventType } from '../../progression/events';
+import type { EventType } from '../../events/event-types';
 import type { SourcePlatform } from '../../platform';
 
 /** One change to a player's progression, delivered to the other platforms by the sync worker. */

@@ -1,7 +1,14 @@
 /**
  * `make run`: the whole platform on this machine. Starts an embedded PostgreSQL with its
  * data under .data/ (unless DATABASE_URL is set), applies migrations, then starts every
- * built service with prefixed logs. Ctrl-C stops the services, then PostgreSQL.
+ * built service with prefixed logs.
+ *
+ * Ctrl-C: a terminal sends SIGINT to its whole foreground process group, which would reach
+ * every service and PostgreSQL at once (and each service a second time when the launcher
+ * forwards it). So the launcher runs its supervisor in a process group of its own: the
+ * terminal's signal reaches only this outer process, which passes one signal on; the
+ * supervisor sends each service one SIGTERM, waits for every one to drain and exit, and
+ * only then stops PostgreSQL. A second Ctrl-C stops the services at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +34,7 @@ const SERVICES: ServiceSpec[] = [
 const root = path.resolve(__dirname, '../..');
 const colors = [36, 35, 33, 32, 34];
 const say = (line: string) => process.stdout.write(`\x1b[1m[platform]\x1b[0m ${line}\n`);
+const SUPERVISOR = 'TTFD_SUPERVISOR';
 
 function prefixed(stream: NodeJS.ReadableStream, label: string, color: number, out: NodeJS.WritableStream) {
   let buffer = '';
@@ -52,16 +60,30 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
   return url.toString();
 }
 
-async function main() {
+/** The entry point of a service: its build, or (TTFD_RUN_FROM_SOURCE=1, for tests) its source. */
+function entryOf(name: string): string | null {
+  const fromSource = process.env.TTFD_RUN_FROM_SOURCE === '1';
+  const entry = path.join(root, 'services', name, fromSource ? 'src/main.ts' : 'dist/main.js');
+  return fs.existsSync(entry) ? entry : null;
+}
+
+/** Waits for a child to exit; resolves at once if it already has. */
+function exitOf(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+async function supervise() {
   let postgres: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = path.join(root, '.data', 'postgres');
-    say(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir)}/)`);
+    const dataDir = path.resolve(process.env.TTFD_DEV_DATA_DIR ?? path.join(root, '.data', 'postgres'));
+    say(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir) || dataDir}/)`);
     postgres = await startEmbeddedPostgres({
       dataDir,
       persistent: true,
       port: Number(process.env.TTFD_DEV_PG_PORT) || undefined,
+      stopOnSignals: false,
     });
     databaseUrl = await ensureDatabase(postgres.url, 'ttfd');
     say(`PostgreSQL ready: ${databaseUrl}`);
@@ -75,9 +97,30 @@ async function main() {
 
   const children: { name: string; child: ChildProcess }[] = [];
   let stopping = false;
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping services');
+    for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map(({ child }) => exitOf(child)));
+    if (postgres) {
+      say('stopping PostgreSQL');
+      await postgres.stop();
+    }
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => {
+    // The second one: no more waiting for drains.
+    if (stopping) for (const { child } of children) child.kill('SIGKILL');
+    void stop(0);
+  });
+
   SERVICES.forEach((spec, i) => {
-    const entry = path.join(root, 'services', spec.name, 'dist', 'main.js');
-    if (!fs.existsSync(entry)) return;
+    const entry = entryOf(spec.name);
+    if (!entry) return;
     const missing = spec.requires.filter((v) => !process.env[v]);
     if (missing.length) {
       say(`${spec.name}: off (set ${missing.join(', ')} to start it)`);
@@ -88,7 +131,7 @@ async function main() {
       DATABASE_URL: databaseUrl,
       PORT: process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port),
     };
-    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const color = colors[i % colors.length]!;
     prefixed(child.stdout!, spec.name, color, process.stdout);
     prefixed(child.stderr!, spec.name, color, process.stderr);
@@ -100,36 +143,30 @@ async function main() {
     say(`${spec.name}: http://localhost:${env.PORT}/healthz`);
   });
   if (children.length === 0) say('no service is built: run `make build`');
-
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping services');
-    await Promise.all(
-      children.map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-            child.once('exit', () => {
-              clearTimeout(force);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
-    if (postgres) {
-      say('stopping PostgreSQL');
-      await postgres.stop();
-    }
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[platform] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+/** The outer process: holds the terminal, passes each signal once to the supervisor's own group. */
+function launch() {
+  const supervisor = spawn(process.execPath, [...process.execArgv, __filename], {
+    env: { ...process.env, [SUPERVISOR]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  const forward = (signal: NodeJS.Signals) => {
+    if (supervisor.exitCode === null) supervisor.kill(signal);
+  };
+  process.on('SIGINT', () => forward('SIGINT'));
+  process.on('SIGTERM', () => forward('SIGTERM'));
+  // If this process dies without a signal it could pass on, the supervisor must not outlive it.
+  process.on('exit', () => forward('SIGTERM'));
+  supervisor.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (process.env[SUPERVISOR] === '1') {
+  supervise().catch((err: unknown) => {
+    process.stderr.write(`[platform] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  launch();
+}
