@@ -124,21 +124,3 @@ describe('the database source', () => {
     );
   });
 });
-
-describe('the legacy import', () => {
-  it('is off by default', () => {
-    expect(render({ values: [ciValues('default')] }).some((o) => o.metadata.name === 'ttfd-import')).toBe(false);
-  });
-
-  it('runs `migrate import` after install and upgrade with the legacy databases from a Secret', () => {
-    const job = find(render({ values: [ciValues('all-enabled')] }), 'Job', 'ttfd-import');
-    expect(job.metadata.annotations).toMatchObject({
-      'helm.sh/hook': 'post-install,post-upgrade',
-      'helm.sh/hook-delete-policy': 'before-hook-creation',
-    });
-    const [container] = job.spec.template.spec.containers;
-    expect(container.args).toEqual(['node', 'services/migrate/dist/main.js', 'import', '--dry-run']);
-    expect(container.envFrom).toEqual([{ secretRef: { name: 'ttfd-legacy-databases' } }]);
-    expect(secretRef(container, 'DATABASE_URL')).toEqual({ name: 'ttfd', key: 'database-url' });
-  });
-});
