@@ -79,6 +79,16 @@ describe('the migration with the chart’s own CloudNativePG Cluster', () => {
     expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
     const pod = job.spec.template.spec;
     expect(pod.initContainers.map((c: Json) => c.name)).toEqual(['wait-for-database']);
+    expect(pod.initContainers[0].image).toBe('ghcr.io/ttfd/ttfd-migrate:0.1.0');
+    expect(pod.initContainers[0].command).toBeUndefined();
+    expect(pod.initContainers[0].args).toEqual([
+      'node',
+      'services/migrate/dist/main.js',
+      'db',
+      'wait',
+      '--timeout',
+      '300',
+    ]);
     for (const container of [...pod.initContainers, ...pod.containers]) {
       expect(secretRef(container, 'DATABASE_URL')).toEqual({ name: 'ttfd-db-app', key: 'uri' });
     }

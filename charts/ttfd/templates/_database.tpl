@@ -44,24 +44,22 @@ key: database-url
 {{- if not .Values.cnpg.enabled }}true{{ end }}
 {{- end }}
 
-{{/* A container that waits until the database accepts TCP connections (CNPG mode). */}}
+{{/*
+A container that waits until the database answers (CNPG mode: the Cluster is created with the
+release). `ttfd db wait` retries with backoff and exits 1 after migrations.databaseWaitSeconds, which
+fails the pod; the Job then retries up to migrations.backoffLimit.
+*/}}
 {{- define "ttfd.waitForDatabase" -}}
 - name: wait-for-database
   image: {{ include "ttfd.image" (dict "root" . "name" "migrate" "image" .Values.migrations.image) }}
   imagePullPolicy: {{ .Values.image.pullPolicy }}
-  command:
+  args:
     - node
-    - -e
-    - |
-      const { hostname, port } = new URL(process.env.DATABASE_URL);
-      const net = require('node:net');
-      const attempt = () => {
-        const socket = net.connect(Number(port) || 5432, hostname);
-        socket.once('connect', () => { socket.end(); process.exit(0); });
-        socket.once('error', () => { socket.destroy(); setTimeout(attempt, 2000); });
-      };
-      console.log(`waiting for ${hostname}:${Number(port) || 5432}`);
-      attempt();
+    - services/migrate/dist/main.js
+    - db
+    - wait
+    - --timeout
+    - {{ .Values.migrations.databaseWaitSeconds | quote }}
   env:
     - name: DATABASE_URL
       valueFrom:
@@ -70,11 +68,7 @@ key: database-url
   securityContext:
     {{- toYaml .Values.containerSecurityContext | nindent 4 }}
   resources:
-    requests:
-      cpu: 10m
-      memory: 32Mi
-    limits:
-      memory: 64Mi
+    {{- toYaml .Values.migrations.resources | nindent 4 }}
 {{- end }}
 
 {{/* A container that waits until no migration is pending (CNPG mode, where the migration is not a hook). */}}
