@@ -79,6 +79,16 @@ describe('the migration with the chart’s own CloudNativePG Cluster', () => {
     expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
     const pod = job.spec.template.spec;
     expect(pod.initContainers.map((c: Json) => c.name)).toEqual(['wait-for-database']);
+    expect(pod.initContainers[0].image).toBe('ghcr.io/ttfd/ttfd-migrate:0.1.0');
+    expect(pod.initContainers[0].command).toBeUndefined();
+    expect(pod.initContainers[0].args).toEqual([
+      'node',
+      'services/migrate/dist/main.js',
+      'db',
+      'wait',
+      '--timeout',
+      '300',
+    ]);
     for (const container of [...pod.initContainers, ...pod.containers]) {
       expect(secretRef(container, 'DATABASE_URL')).toEqual({ name: 'ttfd-db-app', key: 'uri' });
     }
@@ -122,23 +132,5 @@ describe('the database source', () => {
     expect(renderError({ values: [ciValues('default')], set: { 'cnpg.enabled': 'true' } })).toContain(
       'set exactly one of database.url, database.existingSecret or cnpg.enabled=true',
     );
-  });
-});
-
-describe('the legacy import', () => {
-  it('is off by default', () => {
-    expect(render({ values: [ciValues('default')] }).some((o) => o.metadata.name === 'ttfd-import')).toBe(false);
-  });
-
-  it('runs `migrate import` after install and upgrade with the legacy databases from a Secret', () => {
-    const job = find(render({ values: [ciValues('all-enabled')] }), 'Job', 'ttfd-import');
-    expect(job.metadata.annotations).toMatchObject({
-      'helm.sh/hook': 'post-install,post-upgrade',
-      'helm.sh/hook-delete-policy': 'before-hook-creation',
-    });
-    const [container] = job.spec.template.spec.containers;
-    expect(container.args).toEqual(['node', 'services/migrate/dist/main.js', 'import', '--dry-run']);
-    expect(container.envFrom).toEqual([{ secretRef: { name: 'ttfd-legacy-databases' } }]);
-    expect(secretRef(container, 'DATABASE_URL')).toEqual({ name: 'ttfd', key: 'database-url' });
   });
 });

@@ -1,38 +1,14 @@
 import { z } from 'zod';
-import {
-  baseConfig,
-  createDataSource,
-  createLogger,
-  parseConfig,
-  poolOf,
-  ConfigError,
-  type Logger,
-} from '@ttfd/shared';
-import type { DataSource } from 'typeorm';
-import type { Pool } from 'pg';
+import { baseConfig, createDataSource, createLogger, parseConfig, poolOf, ConfigError } from '@ttfd/shared';
+import type { Command, CommandIo } from './commands/command';
+import { dbCommand } from './commands/db.command';
 import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { seasonCommand } from './commands/season.command';
 import { eventsCommand } from './commands/events.command';
 
-export interface CommandContext {
-  args: string[];
-  dataSource: DataSource;
-  pool: Pool;
-  log: Logger;
-  /** Human-readable (or --json) output on stdout. */
-  out: (line: string) => void;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  run(ctx: CommandContext): Promise<number>;
-}
-
 /** Every command of the ops CLI, in the order `help` lists them. */
-export const commands: Command[] = [migrateCommand, reconcileCommand, seasonCommand, eventsCommand];
+export const commands: Command[] = [migrateCommand, dbCommand, reconcileCommand, seasonCommand, eventsCommand];
 
 const configSchema = z.object(baseConfig);
 
@@ -74,6 +50,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw err;
   }
   const log = createLogger('ttfd-cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const commandIo: CommandIo = { args, log, out: io.out, err: io.err };
+  if ('connectsItself' in command) return command.run({ ...commandIo, databaseUrl: config.DATABASE_URL });
   const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 4, applicationName: `ttfd-${name}` });
   try {
     await dataSource.initialize();
@@ -82,7 +60,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 1;
   }
   try {
-    return await command.run({ args, dataSource, pool: poolOf(dataSource), log, out: io.out });
+    return await command.run({ ...commandIo, dataSource, pool: poolOf(dataSource) });
   } finally {
     await dataSource.destroy();
   }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Client } from 'pg';
 import { createProgression, createWake, migrations } from '@ttfd/shared';
 import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
@@ -85,6 +86,80 @@ describe('ttfd season', () => {
   });
 });
 
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('ttfd db wait', () => {
+  const target = (url: string) => `127.0.0.1:${new URL(url).port}${new URL(url).pathname}`;
+
+  it('exits 0 at once when the database answers', async () => {
+    const c = capture();
+    const started = Date.now();
+    expect(await runCli(['db', 'wait', '--timeout', '5'], { DATABASE_URL: empty.url }, c.io)).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(c.out[0]).toBe(`Waiting up to 5 s for the database at ${target(empty.url)} to answer SELECT 1.`);
+    expect(c.out[1]).toMatch(new RegExp(`^The database at ${target(empty.url)} answered after 0\\.\\d s\\.$`));
+    expect(c.err).toEqual([]);
+  });
+
+  it('retries until the database comes up', async () => {
+    // Accepts and drops connections (as a starting server does) until upAt, then forwards to PostgreSQL.
+    const upAt = Date.now() + 800;
+    const dropped: number[] = [];
+    const db = new URL(empty.url);
+    const server = net.createServer((client) => {
+      if (Date.now() < upAt) {
+        dropped.push(Date.now());
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(Number(db.port), db.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const url = new URL(empty.url);
+    url.port = String((server.address() as net.AddressInfo).port);
+    const c = capture();
+    try {
+      expect(await runCli(['db', 'wait', '--timeout', '10'], { DATABASE_URL: url.toString() }, c.io)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(upAt);
+    expect(dropped.length).toBeGreaterThanOrEqual(2);
+    expect(c.out.at(-1)).toMatch(/answered after \d\.\d s\.$/);
+    expect(c.out.filter((l) => l.startsWith('Not yet'))).toHaveLength(1);
+  });
+
+  it('exits 1 within the timeout with one sentence when nothing listens', async () => {
+    const url = new URL(empty.url);
+    url.port = String(await closedPort());
+    const c = capture();
+    const started = Date.now();
+    expect(await runCli(['db', 'wait', '--timeout', '1.5'], { DATABASE_URL: url.toString() }, c.io)).toBe(1);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1200);
+    expect(elapsed).toBeLessThanOrEqual(1500 + 200);
+    expect(c.err).toEqual([
+      `The database at ${target(url.toString())} did not answer within 1.5 s (last error: connect ECONNREFUSED 127.0.0.1:${url.port}).`,
+    ]);
+  });
+
+  it('names its usage for a bad timeout (exit 2)', async () => {
+    const c = capture();
+    expect(await runCli(['db', 'wait', '--timeout', 'soon'], { DATABASE_URL: empty.url }, c.io)).toBe(2);
+    expect(c.err).toEqual(['Usage: ttfd db wait [--timeout <seconds>] (the timeout is a positive number of seconds)']);
+  });
+});
+
 describe('bad input', () => {
   it('names a missing DATABASE_URL and exits 78', async () => {
     const c = capture();
@@ -118,7 +193,7 @@ it('leaves no connection behind', async () => {
   const client = new Client({ connectionString: empty.url });
   await client.connect();
   const { rows } = await client.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('ttfd-migrate', 'ttfd-reconcile')`,
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('ttfd-migrate', 'ttfd-reconcile', 'ttfd-db')`,
   );
   await client.end();
   expect(rows[0].n).toBe(0);

@@ -6,7 +6,7 @@ import {
   replayEvents,
   type DeadEventRow,
 } from '@ttfd/shared';
-import type { Command, CommandContext } from '../cli';
+import type { CommandContext, ConnectedCommand } from './command';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USAGE = 'events stats [--json] | events dead [--limit N] [--json] | events replay <id>... | --all-dead';
@@ -91,7 +91,7 @@ async function replay({ args, pool, out }: CommandContext): Promise<number> {
 }
 
 /** Operations on the event pipeline: backlog, dead letters and replays. */
-export const eventsCommand: Command = {
+export const eventsCommand: ConnectedCommand = {
   name: 'events',
   usage: 'events stats|dead|replay',
   summary: 'event pipeline: backlog and throughput, dead letters with their errors, replay',

@@ -1,8 +1,8 @@
 import { applyMigrations, pendingMigrations } from '@ttfd/shared';
-import type { Command } from '../cli';
+import type { ConnectedCommand } from './command';
 
 /** Applies pending migrations under an advisory lock (the Helm pre-install/pre-upgrade Job). */
-export const migrateCommand: Command = {
+export const migrateCommand: ConnectedCommand = {
   name: 'migrate',
   usage: 'migrate [--check]',
   summary: 'apply pending schema migrations; --check exits 1 when any are pending',

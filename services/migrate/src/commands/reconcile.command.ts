@@ -1,8 +1,8 @@
 import { findLedgerMismatches } from '@ttfd/shared';
-import type { Command } from '../cli';
+import type { ConnectedCommand } from './command';
 
 /** The ledger check: every account's XP equals the sum of its xp_change deltas. */
-export const reconcileCommand: Command = {
+export const reconcileCommand: ConnectedCommand = {
   name: 'reconcile',
   usage: 'reconcile [--json]',
   summary: 'verify xp == sum of xp_change deltas for every account; exits 1 on any mismatch',

@@ -1,8 +1,8 @@
 import { closeSeason, createWake } from '@ttfd/shared';
-import type { Command } from '../cli';
+import type { ConnectedCommand } from './command';
 
 /** Season administration: `season close [--next <name>]`. */
-export const seasonCommand: Command = {
+export const seasonCommand: ConnectedCommand = {
   name: 'season',
   usage: 'season close [--next <name>]',
   summary: 'archive the open season (positions, season_closed events), reset season XP, open the next',

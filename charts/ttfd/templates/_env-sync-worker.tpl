@@ -1,0 +1,17 @@
+{{/* The sync worker: both platforms' credentials (it sends notifications and syncs Discord roles) and the public URL for links. */}}
+{{- define "ttfd.env.sync-worker" -}}
+{{- include "ttfd.secretEnv" (dict "root" . "name" "TELEGRAM_BOT_TOKEN" "section" "telegram" "field" "token" "key" "telegram-token") }}
+{{- with .Values.telegram.apiRoot }}
+- name: TELEGRAM_API_ROOT
+  value: {{ . | quote }}
+{{- end }}
+{{- include "ttfd.secretEnv" (dict "root" . "name" "DISCORD_TOKEN" "section" "discord" "field" "token" "key" "discord-token") }}
+{{- with .Values.discord.guildId }}
+- name: DISCORD_GUILD_ID
+  value: {{ . | quote }}
+{{- end }}
+{{- with include "ttfd.publicUrl" . }}
+- name: PUBLIC_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,23 @@
+{{/*
+Environment of one service: what every service gets, then its own (define "ttfd.env.<name>" in
+_env-<name>.tpl, called with the root context), then the plain variables of its values' env.
+Call with (dict "root" $ "svc" <entry of ttfd.services>).
+*/}}
+{{- define "ttfd.env" -}}
+{{- $values := index .root.Values .svc.key }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      {{- include "ttfd.databaseSecretRef" .root | trim | nindent 6 }}
+- name: PORT
+  value: {{ .svc.port | quote }}
+{{- if not (hasKey $values.env "LOG_LEVEL") }}
+- name: LOG_LEVEL
+  value: {{ .root.Values.logLevel | quote }}
+{{- end }}
+{{- include (printf "ttfd.env.%s" .svc.name) .root }}
+{{- range $name, $value := $values.env }}
+- name: {{ $name }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end }}
