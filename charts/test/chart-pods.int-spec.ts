@@ -48,6 +48,21 @@ describe('pods of the chart', () => {
     },
   );
 
+  it('lets every service drain before the kubelet kills it', () => {
+    const deployments = renders.flatMap(([, objects]) => objects.filter((o) => o.kind === 'Deployment'));
+    expect(deployments.length).toBeGreaterThan(0);
+    for (const d of deployments) {
+      const spec = d.spec.template.spec;
+      for (const c of spec.containers) {
+        const grace = Number(c.env.find((e: Json) => e.name === 'SHUTDOWN_GRACE_SECONDS')?.value);
+        expect({
+          name: d.metadata.name,
+          drainEndsFirst: grace > 0 && grace < spec.terminationGracePeriodSeconds,
+        }).toEqual({ name: d.metadata.name, drainEndsFirst: true });
+      }
+    }
+  });
+
   it('gives every pod a writable /tmp on the read-only root filesystem', () => {
     for (const { where, spec } of allPods) {
       expect({ where, volumes: spec.volumes }).toEqual({

@@ -15,6 +15,11 @@ Call with (dict "root" $ "svc" <entry of ttfd.services>).
 - name: LOG_LEVEL
   value: {{ .root.Values.logLevel | quote }}
 {{- end }}
+{{- if not (hasKey $values.env "SHUTDOWN_GRACE_SECONDS") }}
+{{- /* The drain ends before the kubelet's SIGKILL, with a few seconds to spare. */}}
+- name: SHUTDOWN_GRACE_SECONDS
+  value: {{ max 1 (sub (int .root.Values.terminationGracePeriodSeconds) 5) | quote }}
+{{- end }}
 {{- include (printf "ttfd.env.%s" .svc.name) .root }}
 {{- range $name, $value := $values.env }}
 - name: {{ $name }}
