@@ -2,9 +2,9 @@ import { z } from 'zod';
 import {
   baseConfig,
   createDataSource,
+  createPool,
   createLogger,
   parseConfig,
-  poolOf,
   ConfigError,
   type Logger,
 } from '@ttfd/shared';
@@ -74,16 +74,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw err;
   }
   const log = createLogger('ttfd-cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 4, applicationName: `ttfd-${name}` });
+  const applicationName = `ttfd-${name}`;
+  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 1, applicationName });
   try {
     await dataSource.initialize();
   } catch (err) {
     io.err(`Cannot connect to the database in DATABASE_URL: ${(err as Error).message}`);
     return 1;
   }
+  const pool = createPool(config.DATABASE_URL, { max: 4, applicationName });
   try {
-    return await command.run({ args, dataSource, pool: poolOf(dataSource), log, out: io.out });
+    return await command.run({ args, dataSource, pool, log, out: io.out });
   } finally {
+    await pool.end();
     await dataSource.destroy();
   }
 }

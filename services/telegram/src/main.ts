@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import { Api, TelegramApiError, type Bot } from 'node-telegram-bot-api';
 import {
-  createDataSource,
   createLinking,
   createLogger,
   createProgression,
   createProgressionMetrics,
   createRegistry,
   createWake,
-  poolOf,
+  createPool,
   startOpsServer,
   type Logger,
   type OpsServer,
@@ -55,9 +54,7 @@ export async function startTelegramService(
 ): Promise<TelegramService> {
   const registry = createRegistry('telegram');
   const metrics = createTelegramMetrics(registry);
-  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 10, applicationName: 'ttfd-telegram' });
-  await dataSource.initialize();
-  const pool = poolOf(dataSource);
+  const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'ttfd-telegram' });
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   let ops: OpsServer | null = null;
   let stopping = false;
@@ -136,12 +133,12 @@ export async function startTelegramService(
         await polling;
         await server.close();
         await wake.flush();
-        await dataSource.destroy();
+        await pool.end();
       },
     };
   } catch (err) {
     await ops?.close();
-    await dataSource.destroy();
+    await pool.end();
     throw err;
   }
 }
