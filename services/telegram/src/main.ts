@@ -59,6 +59,7 @@ export async function startTelegramService(
   let ops: OpsServer | null = null;
   let stopping = false;
   try {
+    await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first update
     const botUsername = await whoAmI(config);
     const bot = createBot(config.TELEGRAM_BOT_TOKEN, {
       pool,
