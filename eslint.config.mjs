@@ -36,6 +36,42 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Every table is written only by @ttfd/shared's write path (one statement that also
+    // appends the events); a repository's save/insert/update/delete/remove/upsert would skip
+    // the events, the rank and the ledger. Services read entities with readOnlyRepository.
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'typeorm',
+              importNames: ['Repository', 'EntityManager', 'TreeRepository'],
+              message:
+                'Services read entities with readOnlyRepository from @ttfd/shared; writes go through its write path.',
+            },
+            {
+              name: '@nestjs/typeorm',
+              importNames: ['InjectRepository', 'InjectEntityManager', 'getRepositoryToken'],
+              message:
+                'Services read entities with readOnlyRepository from @ttfd/shared; writes go through its write path.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name=/^(getRepository|getTreeRepository|manager|createEntityManager|createQueryBuilder)$/]',
+          message:
+            'A writable repository or query builder bypasses the write path: read with readOnlyRepository(dataSource, Entity) from @ttfd/shared, change progression through its write path.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

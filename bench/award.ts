@@ -11,15 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  createDataSource,
-  createProgression,
-  createWake,
-  DAILY_REWARD,
-  EVENTS_CHANNEL,
-  poolOf,
-  progressSql,
-} from '@ttfd/shared';
+import { createPool, createProgression, createWake, DAILY_REWARD, EVENTS_CHANNEL, progressSql } from '@ttfd/shared';
 import { startBenchDatabase } from './lib/bench-database';
 import { pgbench } from './lib/pgbench';
 
@@ -71,9 +63,7 @@ END;
 `;
 
 async function awardTps(url: string, clients: number): Promise<number> {
-  const dataSource = createDataSource(url, { poolSize: clients + 1, applicationName: 'bench-award' });
-  await dataSource.initialize();
-  const pool = poolOf(dataSource);
+  const pool = createPool(url, { max: clients + 1, applicationName: 'bench-award' });
   const progression = createProgression({ pool, wake: createWake(pool) });
   let done = 0;
   let key = 0;
@@ -95,7 +85,7 @@ async function awardTps(url: string, clients: number): Promise<number> {
   const started = Date.now();
   await Promise.all(Array.from({ length: clients }, (_, c) => loop(c)));
   const tps = done / ((Date.now() - started) / 1000);
-  await dataSource.destroy();
+  await pool.end();
   return Math.round(tps);
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, type Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, poolOf } from '@ttfd/shared';
+import { createDataSource, createPool } from '@ttfd/shared';
 
 export const TEMPLATE_DATABASE = 'ttfd_test_template';
 
@@ -33,9 +33,11 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 export interface TestDatabase {
   name: string;
   url: string;
+  /** For migrations and entity reads. */
   dataSource: DataSource;
+  /** What the code under test queries through, as services do. */
   pool: Pool;
-  /** Closes the DataSource and drops the database. */
+  /** Closes the pool and the DataSource and drops the database. */
   drop(): Promise<void>;
 }
 
@@ -50,14 +52,16 @@ export async function createTestDatabase(
   const template = options.migrated === false ? 'template0' : TEMPLATE_DATABASE;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = withDatabase(adminUrl(), name);
-  const dataSource = createDataSource(url, { poolSize: options.poolSize ?? 20, applicationName: 'ttfd-test' });
+  const dataSource = createDataSource(url, { poolSize: 2, applicationName: 'ttfd-test' });
   await dataSource.initialize();
+  const pool = createPool(url, { max: options.poolSize ?? 20, applicationName: 'ttfd-test' });
   return {
     name,
     url,
     dataSource,
-    pool: poolOf(dataSource),
+    pool,
     async drop() {
+      if (!pool.ended) await pool.end();
       if (dataSource.isInitialized) await dataSource.destroy();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfig, createDataSource, createLogger, parseConfig, poolOf, ConfigError } from '@ttfd/shared';
+import { baseConfig, createDataSource, createLogger, createPool, parseConfig, ConfigError } from '@ttfd/shared';
 import type { Command, CommandIo } from './commands/command';
 import { dbCommand } from './commands/db.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -52,16 +52,19 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const log = createLogger('ttfd-cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const commandIo: CommandIo = { args, log, out: io.out, err: io.err };
   if ('connectsItself' in command) return command.run({ ...commandIo, databaseUrl: config.DATABASE_URL });
-  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 4, applicationName: `ttfd-${name}` });
+  const applicationName = `ttfd-${name}`;
+  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 1, applicationName });
   try {
     await dataSource.initialize();
   } catch (err) {
     io.err(`Cannot connect to the database in DATABASE_URL: ${(err as Error).message}`);
     return 1;
   }
+  const pool = createPool(config.DATABASE_URL, { max: 4, applicationName });
   try {
-    return await command.run({ ...commandIo, dataSource, pool: poolOf(dataSource) });
+    return await command.run({ ...commandIo, dataSource, pool });
   } finally {
+    await pool.end();
     await dataSource.destroy();
   }
 }

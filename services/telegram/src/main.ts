@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { Api, TelegramApiError, type Bot } from 'node-telegram-bot-api';
 import {
-  createDataSource,
   createLinking,
   createProgression,
   createProgressionMetrics,
   createWake,
-  poolOf,
+  createPool,
   runService,
   startService,
   type Logger,
@@ -53,11 +52,10 @@ export async function startTelegram({
   fail,
 }: ServiceContext<TelegramConfig>): Promise<ServiceParts & { bot: Bot }> {
   const metrics = createTelegramMetrics(registry);
-  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 10, applicationName: 'ttfd-telegram' });
-  await dataSource.initialize();
-  const pool = poolOf(dataSource);
+  const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'ttfd-telegram' });
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   try {
+    await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first update
     const botUsername = await whoAmI(config);
     const bot = createBot(config.TELEGRAM_BOT_TOKEN, {
       pool,
@@ -123,11 +121,11 @@ export async function startTelegram({
         bot.stop();
         await polling;
         await wake.flush();
-        await dataSource.destroy();
+        await pool.end();
       },
     };
   } catch (err) {
-    await dataSource.destroy();
+    await pool.end();
     throw err;
   }
 }

@@ -1,21 +1,38 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { types, type Pool } from 'pg';
+import { types } from 'pg';
 import { AchievementRule } from './entities/achievement-rule.entity';
 import { CrossPlatformEvent } from './entities/cross-platform-event.entity';
 import { Rank } from './entities/rank.entity';
 import { Season, SeasonResult } from './entities/season.entity';
 import { UnifiedUser } from './entities/unified-user.entity';
 import { DeliveryReceipt } from './entities/delivery-receipt.entity';
+import { LinkCodeFailure, StoredLinkCode } from './entities/link-code.entity';
+import { MergeConfirmation } from './entities/merge-confirmation.entity';
+import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
+import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-export const entities = [UnifiedUser, Rank, CrossPlatformEvent, Season, SeasonResult, AchievementRule, DeliveryReceipt];
+/** One entity per table; `shared/test/entities.int-spec.ts` proves they match the migrated schema. */
+export const entities = [
+  UnifiedUser,
+  Rank,
+  AchievementRule,
+  CrossPlatformEvent,
+  DeliveryReceipt,
+  Season,
+  SeasonResult,
+  StoredLinkCode,
+  LinkCodeFailure,
+  MergeConfirmation,
+  ActivityCooldown,
+];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
 export const migrations = [
@@ -23,10 +40,11 @@ export const migrations = [
   Identity1764200000000,
   EventDelivery1764300000000,
   ActivityCooldowns1764400000000,
+  EntitiesMatchSchema1764500000000,
 ];
 
 export interface DataSourceOptions {
-  /** Connections in the pool (default 10). */
+  /** Connections in the pool (default 10). The DataSource runs migrations and entity reads; queries go through `createPool`. */
   poolSize?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
@@ -49,9 +67,4 @@ export function createDataSource(url: string, options: DataSourceOptions = {}): 
       connectionTimeoutMillis: 10_000,
     },
   });
-}
-
-/** The pg pool behind a DataSource, for hot-path statements sent as named prepared statements. */
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
 }

@@ -1,0 +1,28 @@
+import { Pool } from 'pg';
+
+export interface PoolOptions {
+  /** Shown in pg_stat_activity, so an SRE sees which service holds a connection. */
+  applicationName: string;
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** How long to wait for a connection before the query fails (default 10 s). */
+  connectionTimeoutMillis?: number;
+  /** The server cancels a statement that runs longer (default: no limit). */
+  statementTimeoutMillis?: number;
+}
+
+/**
+ * The plain pg pool every service and the test kit query through. The TypeORM DataSource
+ * is only for migrations and entity reads.
+ */
+export function createPool(url: string, options: PoolOptions): Pool {
+  return new Pool({
+    connectionString: url,
+    application_name: options.applicationName,
+    max: options.max ?? 10,
+    // A connection that the server dropped (restart, failover) is discarded, not reused.
+    keepAlive: true,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    statement_timeout: options.statementTimeoutMillis,
+  });
+}
