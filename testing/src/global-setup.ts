@@ -1,3 +1,5 @@
+// Workspace packages load from their sources here too (jest maps them only for test files).
+import './source-aliases.cjs';
 import { Client } from 'pg';
 import { applyMigrations, createDataSource } from '@ttfd/shared';
 import { startTestPostgres, type TestPostgres } from './postgres-server';
