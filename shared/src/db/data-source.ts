@@ -44,7 +44,10 @@ export const migrations = [
 ];
 
 export interface DataSourceOptions {
-  /** Connections in the pool (default 10). The DataSource runs migrations and entity reads; queries go through `createPool`. */
+  /**
+   * Connections in the pool (default 10). The DataSource runs migrations and entity reads;
+   * everything else queries through `createPool`.
+   */
   poolSize?: number;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
