@@ -3,7 +3,9 @@
 #   docker buildx build --target sync-worker -t ttfd-sync-worker .
 # Targets: telegram, discord, website, sync-worker, migrate.
 
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# The Node.js release line the Makefile pins for development and CI (NODE_VERSION there).
+# A tag, not yet a digest: pinning the base by digest is its own supply-chain item (issue 11).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app

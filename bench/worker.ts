@@ -1,5 +1,5 @@
 /**
- * `make bench BENCH=worker`: the TTFD sync worker against graphile-worker 0.17.3 (its
+ * `make bench BENCH=worker`: the TTFD sync worker against graphile-worker (bench/package.json; its
  * batched configuration, the settings of its published performance run, and its
  * defaults), on one embedded PostgreSQL 18 (stock settings, fsync on) in one run:
  *   drain:   EVENTS (20,000) items already queued, one consumer process, no-op handlers
