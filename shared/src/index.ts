@@ -18,6 +18,7 @@ export * from './progression/wake';
 export * from './progression/ledger';
 export * from './progression/season';
 export * from './progression/cooldown';
+export { type NotificationsChange } from './progression/notification-settings';
 export { DeliveryReceipt, type DeliveryTarget, type DeliveryStatus } from './db/entities/delivery-receipt.entity';
 export * from './events';
 export * from './identity/linking';
@@ -40,3 +41,5 @@ export {
 export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
+export * from './catalogue';
+export * from './views';
