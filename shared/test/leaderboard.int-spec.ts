@@ -55,25 +55,22 @@ async function expectExact(board: Board) {
 
 async function foldChanges() {
   await db.pool.query('SELECT leaderboard_compact()');
-  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM leaderboard_score_changes');
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM leaderboard_changes');
   expect(rows[0].n).toBe(0);
 }
 
 describe('leaderboard positions', () => {
   it('stay exact, ties by account id, through concurrent awards, spends, merges and a season close', async () => {
-    // 60 players on few distinct scores, so most of them tie.
+    // 60 players with ids spread over many blocks of ids, on few distinct scores over
+    // several bands of scores, so that most of them tie with players in other blocks.
+    await db.pool.query(
+      `INSERT INTO unified_users (id, telegram_id, display_name, primary_platform) OVERRIDING SYSTEM VALUE
+       SELECT 100000 + g * 700, 8000 + g, 'P' || g, 'telegram' FROM generate_series(0, 59) g`,
+    );
     const jobs = [];
     for (let i = 0; i < 300; i++) {
       const player = { platform: 'telegram', id: 8000 + (i % 60) } as const;
-      jobs.push(
-        progression.award({
-          player,
-          xp: 10 * (i % 4),
-          reason: 'quest',
-          source: 'telegram',
-          profile: { displayName: `P${i % 60}` },
-        }),
-      );
+      jobs.push(progression.award({ player, xp: 70 * (i % 4), reason: 'quest', source: 'telegram' }));
     }
     for (let i = 0; i < 10; i++) await progression.ensureUser({ platform: 'discord', id: String(9000 + i) });
     await Promise.all(jobs);
@@ -120,18 +117,24 @@ describe('leaderboard positions', () => {
     await expectExact('overall');
     await foldChanges();
     await expectExact('season');
+    // Folded, the counters are exactly where the players stand, and none is left at zero.
     const { rows: counters } = await db.pool.query(
-      `SELECT board, score::int, players::int FROM leaderboard_scores WHERE players <> 0 ORDER BY board, score DESC`,
+      `SELECT board, score::int, block::int, players::int FROM leaderboard_cells ORDER BY 1, 2, 3`,
     );
     const { rows: counted } = await db.pool.query(
-      `SELECT 'overall' AS board, xp::int AS score, count(*)::int AS players FROM unified_users
-       WHERE merged_into IS NULL AND xp > 0 GROUP BY xp
-       UNION ALL
-       SELECT 'season', current_season_xp::int, count(*)::int FROM unified_users
-       WHERE merged_into IS NULL AND current_season_xp > 0 GROUP BY current_season_xp
-       ORDER BY board, score DESC`,
+      `SELECT b.board, b.score::int, (u.id >> 10)::int AS block, count(*)::int AS players
+       FROM unified_users u
+       CROSS JOIN LATERAL (VALUES ('overall', u.xp), ('season', u.current_season_xp)) AS b (board, score)
+       WHERE u.merged_into IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     );
     expect(counters).toEqual(counted);
+    const { rows: totals } = await db.pool.query(
+      `SELECT (SELECT sum(players)::int FROM leaderboard_scores) AS scores,
+              (SELECT sum(players)::int FROM leaderboard_bands) AS bands,
+              (SELECT count(*)::int FROM leaderboard_scores WHERE players = 0) AS empty`,
+    );
+    const players = counted.reduce((n, c) => n + c.players, 0);
+    expect(totals).toEqual([{ scores: players, bands: players, empty: 0 }]);
   });
 
   it('has no position for an unknown viewer and refuses a bad page', async () => {

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { LEADERBOARD_BAND_BITS, LEADERBOARD_BLOCK_BITS } from '../db/migrations/1764600000000-LeaderboardScores';
 
 export type Board = 'overall' | 'season';
 
@@ -23,62 +24,93 @@ const SCORE: Record<Board, string> = { overall: 'xp', season: 'current_season_xp
 
 /*
  * Players are ordered by score, best first, ties by account id: the same order in the page
- * and in the viewer's position. Neither counts the players ahead one by one: the players
- * at each score above zero are `leaderboard_scores` plus the changes not folded into it
- * yet (`leaderboard_score_changes`, see the LeaderboardScores migration), so "ahead of me"
- * is a sum over the distinct scores above mine plus the ties with a lower id, and a deep
- * page starts at the score where the running sum passes its offset.
- * At 1,000,000 players: see bench/leaderboard.ts and its figures in bench/README.md.
+ * and in the viewer's position. Neither counts the players ahead one by one. The
+ * LeaderboardScores migration keeps exact counts per band of scores, per score and per
+ * score and block of ids (plus the changes not folded into them yet), so "ahead of me" is
+ * the bands above mine, the scores above mine in my band, the blocks before mine at my
+ * score, and the players before me in my block: a few hundred rows and at most a block of
+ * index entries, whatever the number of players. A deep page finds its first player the
+ * same way, band, then score, then block.
+ * At 1,000,000 players: bench/leaderboard.ts, figures in bench/README.md.
  */
-const scoresAbove = (board: Board, score: string) => `
-  coalesce((SELECT sum(s.players) FROM leaderboard_scores s WHERE s.board = '${board}' AND s.score > ${score}), 0)
-  + coalesce((SELECT sum(c.delta) FROM leaderboard_score_changes c WHERE c.board = '${board}' AND c.score > ${score}), 0)`;
+const W = LEADERBOARD_BAND_BITS;
+const K = LEADERBOARD_BLOCK_BITS;
 
-// Where a page starts: its first score, and how many players rank above that score.
-const FIRST_PAGE = (board: Board) => `
-start AS (
-  SELECT coalesce(max(u.${SCORE[board]}), 0) AS score, 0::bigint AS ahead
-  FROM (SELECT ${SCORE[board]} FROM unified_users WHERE merged_into IS NULL ORDER BY ${SCORE[board]} DESC, id LIMIT 1) u
-)`;
-const DEEP_PAGE = (board: Board) => `
-merged AS (
-  SELECT score, sum(players) AS players FROM (
-    SELECT score, players FROM leaderboard_scores WHERE board = '${board}'
-    UNION ALL
-    SELECT score, delta FROM leaderboard_score_changes WHERE board = '${board}'
-  ) x
-  GROUP BY score
-),
-running AS (
-  SELECT score, players, sum(players) OVER (ORDER BY score DESC) - players AS ahead FROM merged
-),
-start AS (
-  SELECT score, ahead FROM (
-    (SELECT r.score, r.ahead FROM running r WHERE r.ahead + r.players > $2::bigint ORDER BY r.score DESC LIMIT 1)
-    UNION ALL
-    SELECT 0, coalesce(sum(players), 0) FROM merged
-  ) c
-  ORDER BY score DESC LIMIT 1
-)`;
-
-const sql = (board: Board, deep: boolean) => `
-WITH me AS (
-  SELECT u.id, u.${SCORE[board]} AS score FROM unified_users u WHERE u.id = $1::bigint AND u.merged_into IS NULL
+const viewerSql = (board: Board) => `
+me AS (
+  SELECT u.id, u.${SCORE[board]} AS score, u.${SCORE[board]} >> ${W} AS band, u.id >> ${K} AS block
+  FROM unified_users u WHERE u.id = $1::bigint AND u.merged_into IS NULL
 ),
 me_position AS (
-  SELECT me.score,
-         1 + ${scoresAbove(board, 'me.score')}
-           + (SELECT count(*) FROM unified_users o
-              WHERE o.merged_into IS NULL AND o.${SCORE[board]} = me.score AND o.id < me.id) AS position
+  SELECT me.score, 1
+    + coalesce((SELECT sum(players) FROM leaderboard_bands WHERE board = '${board}' AND band > me.band), 0)
+    + coalesce((SELECT sum(players) FROM leaderboard_scores
+                WHERE board = '${board}' AND score > me.score AND score < (me.band + 1) << ${W}), 0)
+    + coalesce((SELECT sum(players) FROM leaderboard_cells
+                WHERE board = '${board}' AND score = me.score AND block < me.block), 0)
+    + coalesce((SELECT sum(delta) FROM leaderboard_changes WHERE board = '${board}' AND score > me.score), 0)
+    + coalesce((SELECT sum(delta) FROM leaderboard_changes
+                WHERE board = '${board}' AND score = me.score AND block < me.block), 0)
+    + (SELECT count(*) FROM unified_users o
+       WHERE o.merged_into IS NULL AND o.${SCORE[board]} = me.score AND o.id >= me.block << ${K} AND o.id < me.id)
+    AS position
   FROM me
+)`;
+
+const firstPageSql = (board: Board) => `
+page AS (
+  SELECT u.id, u.display_name, u.username, u.${SCORE[board]} AS score
+  FROM unified_users u WHERE u.merged_into IS NULL
+  ORDER BY u.${SCORE[board]} DESC, u.id OFFSET $2::bigint LIMIT $3
+)`;
+
+// $2 players are skipped: the page starts in the band, then the score, then the block
+// where the running count of players passes $2.
+const deepPageSql = (board: Board) => `
+pending AS (
+  SELECT score, block, sum(delta) AS delta FROM leaderboard_changes WHERE board = '${board}' GROUP BY score, block
 ),
-${deep ? DEEP_PAGE(board) : FIRST_PAGE(board)},
+bands_now AS (
+  SELECT band, sum(players) AS players FROM (
+    SELECT band, players FROM leaderboard_bands WHERE board = '${board}'
+    UNION ALL SELECT score >> ${W}, delta FROM pending
+  ) x GROUP BY band
+),
+band_start AS (
+  SELECT band, ahead FROM (
+    SELECT band, players, sum(players) OVER (ORDER BY band DESC) - players AS ahead FROM bands_now
+  ) r WHERE ahead + players > $2::bigint ORDER BY band DESC LIMIT 1
+),
+scores_now AS (
+  SELECT score, sum(players) AS players FROM (
+    SELECT s.score, s.players FROM leaderboard_scores s, band_start b
+    WHERE s.board = '${board}' AND s.score >= b.band << ${W} AND s.score < (b.band + 1) << ${W}
+    UNION ALL SELECT p.score, p.delta FROM pending p, band_start b WHERE p.score >> ${W} = b.band
+  ) x GROUP BY score
+),
+score_start AS (
+  SELECT r.score, b.ahead + r.within AS ahead FROM band_start b, (
+    SELECT score, players, sum(players) OVER (ORDER BY score DESC) - players AS within FROM scores_now
+  ) r WHERE b.ahead + r.within + r.players > $2::bigint ORDER BY r.score DESC LIMIT 1
+),
+cells_now AS (
+  SELECT block, sum(players) AS players FROM (
+    SELECT c.block, c.players FROM leaderboard_cells c, score_start s WHERE c.board = '${board}' AND c.score = s.score
+    UNION ALL SELECT p.block, p.delta FROM pending p, score_start s WHERE p.score = s.score
+  ) x GROUP BY block
+),
+start AS (
+  SELECT s.score, r.block, s.ahead + r.within AS ahead FROM score_start s, (
+    SELECT block, players, sum(players) OVER (ORDER BY block) - players AS within FROM cells_now
+  ) r WHERE s.ahead + r.within + r.players > $2::bigint ORDER BY r.block LIMIT 1
+),
 page AS (
   SELECT * FROM (
     (SELECT u.id, u.display_name, u.username, u.${SCORE[board]} AS score
      FROM unified_users u
      WHERE u.merged_into IS NULL AND u.${SCORE[board]} = (SELECT score FROM start)
-     ORDER BY u.id OFFSET (SELECT greatest($2::bigint - ahead, 0) FROM start) LIMIT $3)
+       AND u.id >= (SELECT block FROM start) << ${K}
+     ORDER BY u.id OFFSET (SELECT $2::bigint - ahead FROM start) LIMIT $3)
     UNION ALL
     (SELECT u.id, u.display_name, u.username, u.${SCORE[board]}
      FROM unified_users u
@@ -86,7 +118,11 @@ page AS (
      ORDER BY u.${SCORE[board]} DESC, u.id LIMIT $3)
   ) p
   ORDER BY score DESC, id LIMIT $3
-)
+)`;
+
+const sql = (board: Board, deep: boolean) => `
+WITH ${viewerSql(board)},
+${deep ? deepPageSql(board) : firstPageSql(board)}
 SELECT 'page' AS part, p.id, coalesce(p.display_name, p.username) AS name, p.score, NULL::bigint AS position FROM page p
 UNION ALL
 SELECT 'me', NULL, NULL, m.score, m.position FROM me_position m
