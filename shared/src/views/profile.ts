@@ -118,7 +118,11 @@ export async function findProfile(
   userId: string,
   options: { recent?: number } = {},
 ): Promise<PlayerProfile | null> {
-  const { rows } = await pool.query({ name: 'player-profile', text: SQL, values: [userId, options.recent ?? 10] });
+  const recent = options.recent ?? 10;
+  if (!Number.isSafeInteger(recent) || recent < 0 || recent > 100) {
+    throw new RangeError(`recent must be a whole number from 0 to 100, got ${recent}`);
+  }
+  const { rows } = await pool.query({ name: 'player-profile', text: SQL, values: [userId, recent] });
   const r = rows[0];
   if (!r) return null;
   const rank = { id: r.rank_id, name: r.rank_name, minXp: Number(r.rank_min_xp) };
