@@ -7,10 +7,18 @@
  *   (c) the same reads with a second's worth of changes not folded yet;
  *   (d) the write cost: award() TPS at 16 clients with the score-change trigger, without
  *       it, and with the design not taken (counters updated in place by the trigger),
- *       for awards spread over all players and for awards to 2,000 players on one score.
+ *       for awards spread over all players and for awards to 2,000 players on one score;
+ *   (e) a season close of the ~600,000 players with season XP, the fold included.
  * Prints progress on stderr and one JSON line on stdout.
  */
-import { createDataSource, createProgression, findLeaderboard, poolOf, type LeaderboardQuery } from '@ttfd/shared';
+import {
+  closeSeason,
+  createDataSource,
+  createProgression,
+  findLeaderboard,
+  poolOf,
+  type LeaderboardQuery,
+} from '@ttfd/shared';
 import type { Pool } from 'pg';
 import { startBenchDatabase } from './lib/bench-database';
 
@@ -196,6 +204,12 @@ async function main() {
     const compactMs = Math.round(performance.now() - started);
     log(`compaction of ${pending[0].n} changes: ${compactMs} ms`);
 
+    // A season close moves every player with season XP to zero: one change each, folded at the end.
+    started = performance.now();
+    const closed = await closeSeason(pool, { signal() {}, flush: async () => {} });
+    const seasonCloseMs = Math.round(performance.now() - started);
+    log(`season close of ${closed.ranked} players, fold included: ${seasonCloseMs} ms`);
+
     process.stdout.write(
       `${JSON.stringify({
         bench: 'leaderboard',
@@ -207,6 +221,7 @@ async function main() {
         read_ms_before: countAhead,
         read_ms_with_unfolded_changes: { changes: pending[0].n, ...unfolded },
         compact_ms: compactMs,
+        season_close: { players: closed.ranked, ms: seasonCloseMs },
         award_tps_16_clients: tps,
       })}\n`,
     );
