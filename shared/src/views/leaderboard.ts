@@ -32,8 +32,8 @@ const SCORE: Record<Board, string> = { overall: 'xp', season: 'current_season_xp
  * index entries, whatever the number of players. A deep page finds its first player the
  * same way, band, then score, then block.
  * At 1,000,000 players (bench/leaderboard.ts, bench/README.md): the own position 1.3-1.5 ms
- * for the top, middle and bottom player, page 40,000 5 ms; counting everyone ahead took
- * 230-370 ms on the same loaded machine.
+ * for the top, middle and bottom player, page 40,000 5 ms, where counting everyone ahead
+ * took 230-370 ms (5-9 ms, 11 ms and 1.2-1.3 s on a four times slower run).
  */
 const W = LEADERBOARD_BAND_BITS;
 const K = LEADERBOARD_BLOCK_BITS;
