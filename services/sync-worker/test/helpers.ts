@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createLogger } from '@ttfd/shared';
+import { createLogger, type Locale } from '@ttfd/shared';
 import { REGISTER_TS, waitUntil, type TestDatabase } from '@ttfd/testing';
 import { parseSyncWorkerConfig } from '../src/config';
 import { startSyncWorkerService, type SyncWorkerService } from '../src/service';
@@ -22,7 +22,7 @@ export async function addPlayers(
   db: TestDatabase,
   count: number,
   base: number,
-  options: { telegram?: boolean; discord?: boolean; locale?: 'ru' | 'en'; muted?: boolean } = {},
+  options: { telegram?: boolean; discord?: boolean; locale?: Locale; muted?: boolean } = {},
 ): Promise<Player[]> {
   const { telegram = true, discord = false, locale = 'ru', muted = false } = options;
   const { rows } = await db.pool.query(

@@ -148,7 +148,7 @@ describe('handlers', () => {
       { target: 'discord:roles', status: 'sent', detail: `+${role(3)} -${role(1)} -${role(2)}` },
     ]);
     const dm = discord.messages.filter((m) => m.recipient_id === p!.discordId);
-    expect(dm.map((m) => m.content)).toEqual(['🎖 Новое звание: Corporal! У вас 300 XP.']);
+    expect(dm.map((m) => m.content)).toEqual(['🎖 Новое звание: Капрал! У вас 300 XP.']);
     expect(discord.calls.filter((c) => c.method === 'PUT')[0]?.reason).toBe('TTFD rank sync');
 
     const writes = () => discord.calls.filter((c) => c.method === 'PUT' || c.method === 'DELETE').length;
@@ -186,10 +186,10 @@ describe('handlers', () => {
     await waitForDrain(db);
     expect(discord.messages.filter((m) => m.recipient_id === en!.discordId).map((m) => m.content)).toEqual([
       '🎁 Daily reward: +70 XP, +30 coins. Streak: 3 days.',
-      '🏆 Achievement unlocked: A week in a row',
+      '🏆 Achievement unlocked: Week streak',
     ]);
     expect(telegram.messages.filter((m) => m.chat_id === en!.telegramId).map((m) => m.text)).toEqual([
-      '🏆 Achievement unlocked: A week in a row',
+      '🏆 Achievement unlocked: Week streak',
     ]);
     expect(discord.messages.filter((m) => m.recipient_id === muted!.discordId)).toEqual([]);
     expect(telegram.messages.filter((m) => m.chat_id === muted!.telegramId)).toEqual([]);

@@ -43,6 +43,8 @@ export interface BotDeps {
   botUsername: string;
   /** Bot API base URL (tests point it at a local fake). */
   apiRoot?: string;
+  /** The clock (default: the system's). */
+  now?: () => Date;
 }
 
 type DispatchDeps = CommandDeps & { metrics: TelegramMetrics };
@@ -181,6 +183,7 @@ export function createBot(token: string, deps: BotDeps): Bot {
   const bot = new Bot(token, { apiRoot: deps.apiRoot, timeoutMs: 15_000 });
   const commandDeps: DispatchDeps = {
     ...deps,
+    now: deps.now ?? (() => new Date()),
     commands,
   };
   bot.use(async (ctx) => {

@@ -1,4 +1,4 @@
-import type { AccountSummary, ConfirmResult, LinkResult } from '@ttfd/shared';
+import { mergeSidesFor, type AccountSummary, type ConfirmResult, type LinkResult } from '@ttfd/shared';
 import type { InlineButton } from './commands/command';
 import type { AccountView, Texts } from './texts/texts';
 
@@ -23,8 +23,8 @@ export function linkReply(result: LinkResult | ConfirmResult, t: Texts): { text:
     case 'already_linked':
       return { text: t.linkAlready };
     case 'needs_confirmation': {
-      const { survivor, absorbed, after } = result.preview;
-      const [mine, other] = survivor.platforms.includes('telegram') ? [survivor, absorbed] : [absorbed, survivor];
+      const { mine, other } = mergeSidesFor(result.preview, 'telegram');
+      const { after } = result.preview;
       return {
         text: t.mergeAsk({ mine: view(mine), other: view(other), after: view(after) }, t),
         buttons: [

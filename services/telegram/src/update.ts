@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { UPDATE_TYPES } from 'node-telegram-bot-api';
-import { localeOf } from './texts/locale';
-import type { Locale } from './texts/texts';
+import { localeOf, type Locale } from '@ttfd/shared';
 
 /** The person behind an update, cleaned for storage. */
 export interface Sender {

@@ -15,6 +15,7 @@ import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
+import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -41,6 +42,7 @@ export const migrations = [
   EventDelivery1764300000000,
   ActivityCooldowns1764400000000,
   EntitiesMatchSchema1764500000000,
+  LeaderboardScores1764600000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,11 +1,12 @@
 import type { Queryable } from './queryable';
+import type { Locale } from '../catalogue/locale';
 
 /** What the handlers need to reach a player on the platforms. */
 export interface Recipient {
   userId: string;
   telegramId: string | null;
   discordId: string | null;
-  locale: 'ru' | 'en';
+  locale: Locale;
   notificationsEnabled: boolean;
   rankId: number;
   rankName: string;

@@ -10,7 +10,10 @@ import {
   type IdentityColumn,
   type ProgressChange,
 } from './progress.sql';
-import { utcDay } from './rewards';
+import { nextDailyClaimAt, utcDay } from './rewards';
+import type { Locale } from '../catalogue/locale';
+import { setNotifications, type NotificationsChange } from './notification-settings';
+import { createLeaderboardCompaction } from './leaderboard-compaction';
 import type { Wake } from './wake';
 import { resolveUserId } from './resolve-user';
 
@@ -20,7 +23,7 @@ export type Player = PlatformIdentity | { userId: string };
 export interface Profile {
   username?: string | null;
   displayName?: string | null;
-  locale?: 'ru' | 'en';
+  locale?: Locale;
 }
 
 export interface AwardInput {
@@ -113,6 +116,7 @@ interface ProgressRow {
 export function createProgression(deps: ProgressionDeps) {
   const { pool, wake, metrics } = deps;
   const now = deps.now ?? (() => new Date());
+  const leaderboard = createLeaderboardCompaction(pool);
 
   /** Finds or creates the account of a platform identity; returns its id and whether it was new. */
   async function ensureUser(
@@ -237,6 +241,7 @@ export function createProgression(deps: ProgressionDeps) {
   function observe(res: ProgressResult, source: SourcePlatform) {
     if (res.status !== 'ok') return;
     if (res.events.length > 0) wake.signal();
+    if (res.xpDelta !== 0) leaderboard.signal();
     if (res.xpDelta > 0 && source !== 'system') metrics?.xpAwarded.inc({ platform: source }, res.xpDelta);
   }
 
@@ -293,16 +298,24 @@ export function createProgression(deps: ProgressionDeps) {
     };
     const row = await run(input.player, change, input.profile);
     if (row.xp === null) {
-      const next = new Date(`${utcDay(now())}T00:00:00.000Z`);
-      next.setUTCDate(next.getUTCDate() + 1);
-      return { status: 'already_claimed', userId: row.user_id!, nextClaimAt: next };
+      return { status: 'already_claimed', userId: row.user_id!, nextClaimAt: nextDailyClaimAt(now()) };
     }
     const res = result(row) as ProgressResult & { status: 'ok' };
     observe(res, input.source);
     return res;
   }
 
-  return { ensureUser, award, recordGame, claimDaily };
+  /**
+   * Turns the player's cross-platform notifications on or off, through the event log like
+   * every other change; true when the preference changed.
+   */
+  async function changeNotifications(input: NotificationsChange): Promise<boolean> {
+    const changed = await setNotifications(pool, input);
+    if (changed) wake.signal();
+    return changed;
+  }
+
+  return { ensureUser, award, recordGame, claimDaily, setNotifications: changeNotifications };
 }
 
 export type Progression = ReturnType<typeof createProgression>;

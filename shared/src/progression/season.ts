@@ -57,6 +57,9 @@ export async function closeSeason(pool: Pool, wake: Wake, nextName?: string): Pr
       [name],
     );
     await client.query('COMMIT');
+    // Every season score went to zero: fold those changes now rather than leave them to
+    // readers. The season is closed either way; a failed fold is redone by the next one.
+    await pool.query('SELECT leaderboard_compact()').catch(() => undefined);
     if (rows[0]!.ranked > 0) wake.signal();
     return { closedSeason: season, openedSeason: opened[0]!, ranked: rows[0]!.ranked };
   } catch (err) {

@@ -39,6 +39,8 @@ export interface CommandDeps {
   log: Logger;
   game: GameSettings;
   botUsername: string;
+  /** The clock waits are measured by (tests set it). */
+  now: () => Date;
   /** Every command, in menu order (for /help). */
   commands: readonly Command[];
 }

@@ -1,5 +1,4 @@
-import { releaseCooldown, takeCooldown } from '@ttfd/shared';
-import { wasRecorded } from '../queries/dedupe.query';
+import { releaseCooldown, takeCooldown, wasRecorded } from '@ttfd/shared';
 import { dedupeKeyOf, profileOf, telegramPlayer, type Command } from './command';
 
 /**

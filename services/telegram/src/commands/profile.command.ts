@@ -1,4 +1,4 @@
-import { findProfile } from '../queries/profile.query';
+import { findProfile } from '@ttfd/shared';
 import { profileOf, type Command } from './command';
 
 /** `/profile` (`/me`): XP, rank and progress, coins, games, streak, achievements, linked platforms. */
@@ -7,27 +7,19 @@ export const profileCommand: Command = {
   aliases: ['me'],
   async run({ from, t }, chat, { pool, progression }) {
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: from.telegramId }, profileOf(from));
-    const p = await findProfile(pool, userId);
+    const p = await findProfile(pool, userId, { recent: 0 });
     if (!p) throw new Error(`the account ${userId} of Telegram user ${from.telegramId} has no profile`);
-    const span = p.nextRankMinXp === null ? 0 : p.nextRankMinXp - p.rankMinXp;
     await chat.reply(
       t.profile(
         {
           name: p.displayName ?? p.username ?? from.displayName,
           xp: p.xp,
           coins: p.coins,
-          rank: p.rank,
-          next:
-            p.nextRank === null || p.nextRankMinXp === null
-              ? null
-              : {
-                  rank: p.nextRank,
-                  missing: p.nextRankMinXp - p.xp,
-                  percent: Math.floor(((p.xp - p.rankMinXp) * 100) / span),
-                },
-          gamesPlayed: p.gamesPlayed,
-          gamesWon: p.gamesWon,
-          streak: p.dailyStreak,
+          rank: p.rank.id,
+          next: p.next && { rank: p.next.id, missing: p.next.missing, percent: p.next.percent },
+          gamesPlayed: p.stats.gamesPlayed,
+          gamesWon: p.stats.gamesWon,
+          streak: p.stats.dailyStreak,
           // The rank line already shows the rank; rank_<id> achievements would repeat it.
           achievements: p.achievements.filter((a) => !a.startsWith('rank_')),
           platforms: p.platforms,

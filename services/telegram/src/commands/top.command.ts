@@ -1,4 +1,4 @@
-import { findLeaderboard, type Board } from '../queries/leaderboard.query';
+import { findLeaderboard, type Board } from '@ttfd/shared';
 import { profileOf, type Command } from './command';
 
 const SEASON_WORDS = ['season', 'сезон', 's'];
@@ -9,10 +9,10 @@ export const topCommand: Command = {
   async run({ args, from, t }, chat, { pool, progression }) {
     const board: Board = SEASON_WORDS.includes(args.toLowerCase()) ? 'season' : 'overall';
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: from.telegramId }, profileOf(from));
-    const { top, me, seasonName } = await findLeaderboard(pool, board, userId);
-    const lines = top.map((row) => t.topLine({ ...row, isMe: row.userId === userId }));
+    const { entries, viewer, seasonName } = await findLeaderboard(pool, { board, viewerId: userId });
+    const lines = entries.map((row) => t.topLine({ ...row, isMe: row.userId === userId }));
     const parts = [t.topTitle(board, seasonName), lines.length ? lines.join('\n') : t.topEmpty];
-    if (me) parts.push(t.topMe(me.position, me.score));
+    if (viewer) parts.push(t.topMe(viewer.position, viewer.score));
     if (board === 'overall') parts.push(t.topHint);
     await chat.reply(parts.join('\n\n'));
   },

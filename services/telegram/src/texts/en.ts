@@ -1,16 +1,5 @@
-import type { Platform } from '@ttfd/shared';
+import { achievementName, platformName, rankName } from '@ttfd/shared';
 import type { AccountView, Texts } from './texts';
-
-const PLATFORMS: Record<Platform, string> = { telegram: 'Telegram', discord: 'Discord', website: 'website' };
-
-const ACHIEVEMENTS: Record<string, string> = {
-  first_game: 'First game',
-  ten_wins: '10 wins',
-  hundred_messages: '100 messages',
-  ten_hours_voice: '10 hours in voice',
-  week_streak: 'Week streak',
-  all_platforms: 'All platforms',
-};
 
 /** Every text the bot sends in English, for users whose Telegram language is English. */
 export const en: Texts = {
@@ -24,9 +13,9 @@ export const en: Texts = {
     notify: 'Notifications: /notify on or /notify off',
     help: 'List of commands',
   },
-  rank: (name) => name,
-  achievement: (key) => ACHIEVEMENTS[key] ?? key,
-  platform: (p) => PLATFORMS[p],
+  rank: (id) => rankName(id, 'en'),
+  achievement: (key) => achievementName(key, 'en'),
+  platform: (p) => platformName(p, 'en'),
   welcomeNew: (name) =>
     `Hi, ${name}! Welcome to TTFD.\n` +
     'Your progress is shared across Telegram, Discord and the website.\n\n' +

@@ -1,29 +1,5 @@
-import type { Platform } from '@ttfd/shared';
+import { achievementName, platformName, rankName } from '@ttfd/shared';
 import type { AccountView, Texts } from './texts';
-
-const RANKS: Record<string, string> = {
-  Recruit: 'Новобранец',
-  Private: 'Рядовой',
-  Corporal: 'Капрал',
-  Sergeant: 'Сержант',
-  Lieutenant: 'Лейтенант',
-  Captain: 'Капитан',
-  Major: 'Майор',
-  Colonel: 'Полковник',
-  General: 'Генерал',
-  Legend: 'Легенда',
-};
-
-const ACHIEVEMENTS: Record<string, string> = {
-  first_game: 'Первая игра',
-  ten_wins: '10 побед',
-  hundred_messages: '100 сообщений',
-  ten_hours_voice: '10 часов в голосе',
-  week_streak: 'Неделя подряд',
-  all_platforms: 'Все платформы',
-};
-
-const PLATFORMS: Record<Platform, string> = { telegram: 'Telegram', discord: 'Discord', website: 'сайт' };
 
 /** Every text the bot sends in Russian, the default language. */
 export const ru: Texts = {
@@ -37,9 +13,9 @@ export const ru: Texts = {
     notify: 'Уведомления: /notify on или /notify off',
     help: 'Список команд',
   },
-  rank: (name) => RANKS[name] ?? name,
-  achievement: (key) => ACHIEVEMENTS[key] ?? key,
-  platform: (p) => PLATFORMS[p],
+  rank: (id) => rankName(id, 'ru'),
+  achievement: (key) => achievementName(key, 'ru'),
+  platform: (p) => platformName(p, 'ru'),
   welcomeNew: (name) =>
     `Привет, ${name}! Добро пожаловать в TTFD.\n` +
     'Ваш прогресс общий для Telegram, Discord и сайта.\n\n' +

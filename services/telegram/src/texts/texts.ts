@@ -1,14 +1,13 @@
 import type { Platform } from '@ttfd/shared';
 
-export type Locale = 'ru' | 'en';
-
 export interface ProfileView {
   name: string;
   xp: number;
   coins: number;
-  rank: string;
-  /** The next rank and the XP still missing; null at the top rank. */
-  next: { rank: string; missing: number; percent: number } | null;
+  /** Rank id. */
+  rank: number;
+  /** The next rank's id and the XP still missing; null at the top rank. */
+  next: { rank: number; missing: number; percent: number } | null;
   gamesPlayed: number;
   gamesWon: number;
   streak: number;
@@ -42,7 +41,8 @@ export interface MergePreviewView {
 export interface Texts {
   /** The command menu (setMyCommands and /help), keyed by command name. */
   commands: Record<'start' | 'profile' | 'daily' | 'dice' | 'top' | 'link' | 'notify' | 'help', string>;
-  rank(name: string): string;
+  /** Names from the shared catalogue, in this language. */
+  rank(id: number): string;
   achievement(key: string): string;
   platform(p: Platform): string;
   welcomeNew(name: string): string;

@@ -1,5 +1,13 @@
 import type { Pool } from 'pg';
-import type { SourcePlatform } from '@ttfd/shared';
+import type { SourcePlatform } from '../platform';
+
+export interface NotificationsChange {
+  userId: string;
+  enabled: boolean;
+  source: SourcePlatform;
+  /** The platform event that asked (`telegram:update:<id>`); the same key never changes twice. */
+  dedupeKey: string | null;
+}
 
 // Changes the preference and appends its event in one statement; a key already seen or an
 // unchanged preference writes nothing.
@@ -23,20 +31,17 @@ SELECT count(*)::int AS changed FROM ev`;
 
 const UNIQUE_VIOLATION = '23505';
 
-/** Turns cross-platform notifications on or off; true when the preference changed. */
-export async function setNotifications(
-  pool: Pool,
-  input: { userId: string; enabled: boolean; source: SourcePlatform; dedupeKey: string | null },
-): Promise<boolean> {
+/** The statement behind `Progression.setNotifications`; the caller wakes the worker when it changed. */
+export async function setNotifications(pool: Pool, input: NotificationsChange): Promise<boolean> {
   try {
-    const { rows } = await pool.query({
-      name: 'telegram-set-notifications',
+    const { rows } = await pool.query<{ changed: number }>({
+      name: 'set-notifications',
       text: SQL,
       values: [input.userId, input.enabled, input.dedupeKey, input.source],
     });
-    return rows[0].changed > 0;
+    return rows[0]!.changed > 0;
   } catch (err) {
-    // The same update raced itself: the other delivery made the change.
+    // The same request raced itself: the other delivery made the change.
     if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
     throw err;
   }

@@ -1,0 +1,5 @@
+export * from './locale';
+export * from './ranks';
+export * from './achievements';
+export * from './platforms';
+export * from './event-descriptions';
