@@ -192,7 +192,9 @@ describe('merging two accounts with progress', () => {
 
     const first = await link();
     if (first.status !== 'needs_confirmation') throw new Error(first.status);
-    expect(await w.linking.cancelMerge({ confirmToken: first.confirmToken })).toEqual({ status: 'cancelled' });
+    expect(await w.linking.cancelMerge({ confirmToken: first.confirmToken, by: { userId: a } })).toEqual({
+      status: 'cancelled',
+    });
     expect(await w.linking.confirmMerge({ confirmToken: first.confirmToken, by: { userId: a } })).toEqual({
       status: 'invalid_token',
     });
@@ -213,10 +215,10 @@ describe('merging two accounts with progress', () => {
     const website = newIdentity('website');
     await w.progression.award({ player: telegram, xp: 10, reason: 'quest', source: 'telegram' });
     const b = (await w.progression.award({ player: discord, xp: 20, reason: 'quest', source: 'discord' })).userId;
-    await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord)).code);
+    await w.redeem(website, (await w.linking.createLinkCode(discord)).code);
     const asked = await merge({ of: telegram }, website);
     await w.linking.unlinkIdentity({ account: discord, platform: 'website', source: 'discord' });
-    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: telegram })).toEqual({
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: website })).toEqual({
       status: 'invalid_token',
     });
     expect([(await w.row(b)).merged_into, await w.accountOf(website)]).toEqual([null, null]);
@@ -233,7 +235,7 @@ describe('merging two accounts with progress', () => {
     expect(asked.preview).toMatchObject({ survivorId: a, absorbedId: b });
 
     // Meanwhile the Discord account joins the older website account, which has no progress.
-    expect(await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord)).code)).toMatchObject({
+    expect(await w.redeem(website, (await w.linking.createLinkCode(discord)).code)).toMatchObject({
       status: 'merged',
       userId: c,
       absorbedId: b,
@@ -247,18 +249,102 @@ describe('merging two accounts with progress', () => {
   });
 });
 
-describe('merging without asking', () => {
-  it('merges at once when one account has no progress, keeping the older account', async () => {
+describe('one tap never links: the redeemer always confirms', () => {
+  it('asks before a code made on a fresh account joins a player with progress, naming that account', async () => {
+    const victim = newIdentity('telegram');
+    const attacker = newIdentity('discord');
+    const { userId: victimId } = await w.progression.award({
+      player: victim,
+      xp: 900,
+      coins: 70,
+      reason: 'quest',
+      source: 'telegram',
+    });
+    const { userId: attackerId } = await w.progression.ensureUser(attacker, {
+      username: 'mallory',
+      displayName: 'Mallory',
+    });
+    const before = [await w.row(victimId), await w.row(attackerId)];
+    const { code } = await w.linking.createLinkCode(attacker);
+
+    // The victim taps t.me/<bot>?start=link_<code>.
+    const asked = await w.linking.redeemLinkCode(victim, `link_${code}`);
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      other: {
+        identities: [{ platform: 'discord', shown: `…${String(attacker.id).slice(-4)}` }],
+        names: ['Mallory', '@mallory'],
+      },
+      keeps: 'yours',
+      preview: { survivorId: victimId, absorbedId: attackerId, after: { xp: 900 } },
+    });
+    expect([await w.row(victimId), await w.row(attackerId)]).toEqual(before);
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+
+    // Only the redeemer's press counts: the code's creator can neither confirm nor cancel.
+    for (const press of [
+      w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: attacker }),
+      w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: { userId: attackerId } }),
+      w.linking.cancelMerge({ confirmToken: asked.confirmToken, by: attacker }),
+    ]) {
+      expect(await press).toEqual({ status: 'invalid_token' });
+    }
+    expect([await w.row(victimId), await w.row(attackerId)]).toEqual(before);
+    expect(await w.linking.cancelMerge({ confirmToken: asked.confirmToken, by: victim })).toEqual({
+      status: 'cancelled',
+    });
+    expect([await w.accountOf(victim), await w.accountOf(attacker)]).toEqual([victimId, attackerId]);
+  });
+
+  it('asks before attaching an identity that has no account yet, masking an e-mail', async () => {
+    const website = newIdentity('website');
+    const { userId } = await w.progression.ensureUser(website, { displayName: 'Ann' });
+    const discord = newIdentity('discord');
+    const asked = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(website)).code);
+    const email = String(website.id).toLowerCase();
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      other: { identities: [{ platform: 'website', shown: `p***${email.slice(email.indexOf('@'))}` }], names: ['Ann'] },
+      keeps: 'theirs',
+      preview: null,
+    });
+    expect(await w.accountOf(discord)).toBeNull();
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toMatchObject({
+      status: 'linked',
+      userId,
+    });
+  });
+
+  it("refuses the press when the code's creator has left its account since", async () => {
+    const telegram = newIdentity('telegram');
+    const website = newIdentity('website');
+    const discord = newIdentity('discord');
+    const { userId } = await w.progression.ensureUser(website);
+    await w.redeem(telegram, (await w.linking.createLinkCode(website)).code);
+    const asked = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(telegram)).code);
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+    await w.linking.unlinkIdentity({ account: website, platform: 'telegram', source: 'website' });
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toEqual({
+      status: 'invalid_token',
+    });
+    expect([await w.accountOf(discord), (await w.row(userId)).platforms]).toEqual([null, ['website']]);
+  });
+
+  it('merges after the yes when one account has no progress, keeping the older account', async () => {
     const website = newIdentity('website');
     const discord = newIdentity('discord');
     const { userId: older } = await w.progression.ensureUser(website);
     const newer = (await w.progression.award({ player: discord, xp: 50, coins: 4, reason: 'quest', source: 'discord' }))
       .userId;
-    const result = await w.linking.linkIdentity({
-      userId: newer,
-      identity: website,
-      proof: { kind: 'code', code: (await w.linking.createLinkCode(discord)).code },
-    });
+    const result = await w.confirmed(
+      w.linking.linkIdentity({
+        userId: newer,
+        identity: website,
+        proof: { kind: 'code', code: (await w.linking.createLinkCode(discord)).code },
+      }),
+      website,
+    );
     expect(result).toMatchObject({
       status: 'merged',
       userId: older,
@@ -276,9 +362,9 @@ describe('merging without asking', () => {
     const { userId: oldest } = await w.progression.ensureUser(website);
     const { userId: middle } = await w.progression.ensureUser(telegram);
     const { userId: youngest } = await w.progression.ensureUser(discord);
-    const first = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(telegram)).code);
+    const first = await w.redeem(discord, (await w.linking.createLinkCode(telegram)).code);
     expect(first).toMatchObject({ status: 'merged', userId: middle, absorbedId: youngest });
-    const second = await w.linking.redeemLinkCode(telegram, (await w.linking.createLinkCode(website)).code);
+    const second = await w.redeem(telegram, (await w.linking.createLinkCode(website)).code);
     expect(second).toMatchObject({
       status: 'merged',
       userId: oldest,
@@ -296,10 +382,7 @@ describe('merging without asking', () => {
       const { userId: a } = await w.progression.ensureUser(telegram);
       const { userId: b } = await w.progression.ensureUser(discord);
       const [codeA, codeB] = [await w.linking.createLinkCode(telegram), await w.linking.createLinkCode(discord)];
-      const results = await Promise.all([
-        w.linking.redeemLinkCode(discord, codeA.code),
-        w.linking.redeemLinkCode(telegram, codeB.code),
-      ]);
+      const results = await Promise.all([w.redeem(discord, codeA.code), w.redeem(telegram, codeB.code)]);
       expect(results.map((r) => r.status).sort()).toEqual(['already_linked', 'merged']);
       expect(results.map((r) => (r as { userId: string }).userId)).toEqual([a, a]);
       expect((await w.row(b)).merged_into).toBe(a);
@@ -312,8 +395,8 @@ describe('merging without asking', () => {
     const discord1 = newIdentity('discord');
     const discord2 = newIdentity('discord');
     const website = newIdentity('website');
-    await w.linking.redeemLinkCode(discord1, (await w.linking.createLinkCode(telegram)).code);
-    await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord2)).code);
+    await w.redeem(discord1, (await w.linking.createLinkCode(telegram)).code);
+    await w.redeem(website, (await w.linking.createLinkCode(discord2)).code);
     const result = await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(telegram)).code);
     expect(result).toEqual({ status: 'conflict', platforms: ['discord'] });
     expect(await w.accountOf(website)).toBe(await w.accountOf(discord2));
@@ -346,7 +429,7 @@ describe('merging while awards arrive', () => {
       });
     };
     const before = Array.from({ length: 200 }, (_, i) => award(i));
-    const merged = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: telegram });
+    const merged = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
     const afterwards = Array.from({ length: 200 }, (_, i) => award(200 + i));
     const results = await Promise.all([...before, ...afterwards]);
     expect(await merged).toMatchObject({ status: 'merged', userId: a, absorbedId: b });

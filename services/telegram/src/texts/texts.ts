@@ -1,4 +1,4 @@
-import type { Platform } from '@ttfd/shared';
+import type { OtherAccount, Platform } from '@ttfd/shared';
 
 export type Locale = 'ru' | 'en';
 
@@ -33,10 +33,12 @@ export interface AccountView {
 }
 
 export interface MergePreviewView {
-  /** The account this Telegram user is on now, the one the code came from, and the result. */
-  mine: AccountView;
-  other: AccountView;
-  after: AccountView;
+  /** The account this Telegram user would join: masked identities and names. */
+  other: OtherAccount;
+  /** Whose account stays: 'theirs' also when this Telegram user has no account yet. */
+  keeps: 'yours' | 'theirs';
+  /** When two accounts merge: this user's account, the other one, and the result. */
+  accounts: { mine: AccountView; other: AccountView; after: AccountView } | null;
 }
 
 export interface Texts {
@@ -61,12 +63,13 @@ export interface Texts {
   notifyOn: string;
   notifyOff: string;
   notifyStatus(enabled: boolean): string;
-  linkCreated(code: string, deepLink: string, minutes: number): string;
+  linkCreated(code: string, minutes: number): string;
   linkDone(platforms: Platform[], t: Texts): string;
   linkInvalid: string;
   linkTooManyAttempts(minutes: number): string;
   linkAlready: string;
   linkConflict: string;
+  linkBusy(seconds: number): string;
   mergeAsk(p: MergePreviewView, t: Texts): string;
   mergeConfirm: string;
   mergeCancel: string;
