@@ -1,4 +1,4 @@
-import { findLedgerMismatches, type PlatformIdentity } from '@ttfd/shared';
+import { findLedgerMismatches, LINK_LOCK_TIMEOUT_MS, type PlatformIdentity } from '@ttfd/shared';
 import { createWorld, newIdentity, type World } from './identity-fixtures';
 
 let w: World;
@@ -246,6 +246,66 @@ describe('merging two accounts with progress', () => {
       preview: { survivorId: c, absorbedId: a, after: { xp: 30 } },
     });
     expect((await w.row(a)).merged_into).toBeNull();
+  });
+});
+
+describe('the streak a merge keeps', () => {
+  it('keeps the current streak: a longer one whose last claim is older than yesterday counts as 0', async () => {
+    const telegram = newIdentity('telegram');
+    const discord = newIdentity('discord');
+    for (let d = 1; d <= 10; d++) {
+      day(d);
+      await w.progression.claimDaily({ player: telegram, source: 'telegram' });
+    }
+    for (const d of [15, 16]) {
+      day(d);
+      await w.progression.claimDaily({ player: discord, source: 'discord' });
+    }
+    const asked = await merge({ of: telegram }, discord);
+    expect(asked.preview).toMatchObject({ survivor: { dailyStreak: 10 }, absorbed: { dailyStreak: 2 } });
+    expect(asked.preview!.after.dailyStreak).toBe(2);
+    const merged = await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
+    expect(merged).toMatchObject({ status: 'merged', account: { dailyStreak: 2 } });
+    const survivor = (merged as { userId: string }).userId;
+    expect((await w.events(survivor, 'accounts_merged'))[0]!.data.daily_streak).toBe(2);
+    day(17);
+    expect(await w.progression.claimDaily({ player: telegram, source: 'telegram' })).toMatchObject({ dailyStreak: 3 });
+  });
+});
+
+describe('a merge while the sync worker holds the events', () => {
+  it("answers 'busy' after the stated wait instead of holding both players for the lease, then merges", async () => {
+    const telegram = newIdentity('telegram');
+    const discord = newIdentity('discord');
+    const a = (await w.progression.award({ player: telegram, xp: 10, reason: 'quest', source: 'telegram' })).userId;
+    const b = (await w.progression.award({ player: discord, xp: 20, reason: 'quest', source: 'discord' })).userId;
+    const asked = await merge({ of: telegram }, discord);
+
+    // The worker's claim: the absorbed account's events, locked for a whole delivery.
+    const worker = await w.db.pool.connect();
+    try {
+      await worker.query('BEGIN');
+      await worker.query('SELECT id FROM cross_platform_events WHERE user_id = $1 FOR NO KEY UPDATE', [b]);
+      const started = Date.now();
+      const pressed = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
+      await new Promise((r) => setTimeout(r, 200));
+      const award = w.progression.award({ player: telegram, xp: 1, reason: 'message', source: 'telegram' });
+      expect(await pressed).toEqual({ status: 'busy', retryAfterSeconds: 4 });
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(LINK_LOCK_TIMEOUT_MS);
+      expect(waited).toBeLessThan(LINK_LOCK_TIMEOUT_MS + 1500);
+      // The survivor's award waited for the merge's row lock at most as long, not for the worker.
+      expect(await award).toMatchObject({ userId: a, xp: 11 });
+      expect([await w.accountOf(discord), (await w.row(b)).merged_into]).toEqual([b, null]);
+    } finally {
+      await worker.query('COMMIT');
+      worker.release();
+    }
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toMatchObject({
+      status: 'merged',
+      userId: a,
+      account: { xp: 31 },
+    });
   });
 });
 
