@@ -28,11 +28,11 @@ export interface TelegramService {
   stop(): Promise<void>;
 }
 
-async function whoAmI(config: TelegramConfig): Promise<string> {
+async function whoAmI(config: TelegramConfig): Promise<{ botUsername: string; botId: string }> {
   try {
     const me = await new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
     if (!me.username) throw new Error('getMe returned no username');
-    return me.username;
+    return { botUsername: me.username, botId: String(me.id) };
   } catch (err) {
     if (err instanceof TelegramApiError && err.errorCode === 401) {
       throw new Error('Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token from @BotFather', {
@@ -62,7 +62,7 @@ export async function startTelegramService(
   let ops: OpsServer | null = null;
   let stopping = false;
   try {
-    const botUsername = await whoAmI(config);
+    const { botUsername, botId } = await whoAmI(config);
     const bot = createBot(config.TELEGRAM_BOT_TOKEN, {
       pool,
       progression: createProgression({ pool, wake, metrics: createProgressionMetrics(registry) }),
@@ -71,6 +71,7 @@ export async function startTelegramService(
       log,
       metrics,
       botUsername,
+      botId,
       apiRoot: config.TELEGRAM_API_ROOT,
       game: {
         diceCooldownSeconds: config.TELEGRAM_DICE_COOLDOWN_SECONDS,

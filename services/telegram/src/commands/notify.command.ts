@@ -8,7 +8,7 @@ const OFF = ['off', 'выкл', 'нет', 'no', '0'];
 /** `/notify on|off`: the cross-platform notifications preference; without an argument, its state. */
 export const notifyCommand: Command = {
   name: 'notify',
-  async run({ updateId, args, from, t }, chat, { pool, progression, wake }) {
+  async run({ updateId, args, from, t }, chat, { pool, progression, wake, botId }) {
     const word = args.toLowerCase();
     const enabled = ON.includes(word) ? true : OFF.includes(word) ? false : null;
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: from.telegramId }, profileOf(from));
@@ -21,7 +21,7 @@ export const notifyCommand: Command = {
       userId,
       enabled,
       source: 'telegram',
-      dedupeKey: dedupeKeyOf(updateId),
+      dedupeKey: dedupeKeyOf(botId, updateId),
     });
     if (changed) wake.signal();
     await chat.reply(enabled ? t.notifyOn : t.notifyOff);

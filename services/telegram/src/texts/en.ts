@@ -50,6 +50,7 @@ export const en: Texts = {
   dailyAlready: (wait) =>
     `You have already claimed today's reward. The next one is in ${wait.hours} h ${wait.minutes} min.`,
   diceCooldown: (seconds) => `Not so fast! Next game in ${seconds} s.`,
+  diceDuplicate: '🎲 This game has been played already; the result is above.',
   diceResult: (r) =>
     `🎲 You: ${r.player}, bot: ${r.bot}. ` +
     (r.outcome === 'win' ? 'You win!' : r.outcome === 'draw' ? 'A draw.' : 'The bot wins.') +

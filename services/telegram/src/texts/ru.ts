@@ -62,6 +62,7 @@ export const ru: Texts = {
   dailyClaimed: (r) => `🎁 Ежедневная награда: +${r.xp} опыта, +${r.coins} монет.\n🔥 Серия: ${r.streak} дн. подряд.`,
   dailyAlready: (wait) => `Награда за сегодня уже получена. Следующая через ${wait.hours} ч ${wait.minutes} мин.`,
   diceCooldown: (seconds) => `Не так быстро! Следующая игра через ${seconds} с.`,
+  diceDuplicate: '🎲 Эта игра уже сыграна, результат выше.',
   diceResult: (r) =>
     `🎲 Вы: ${r.player}, бот: ${r.bot}. ` +
     (r.outcome === 'win' ? 'Вы победили!' : r.outcome === 'draw' ? 'Ничья.' : 'Победил бот.') +

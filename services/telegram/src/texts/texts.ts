@@ -54,6 +54,8 @@ export interface Texts {
   dailyClaimed(r: { streak: number; xp: number; coins: number }): string;
   dailyAlready(wait: { hours: number; minutes: number }): string;
   diceCooldown(seconds: number): string;
+  /** A /dice update delivered again: the game was played and answered already. */
+  diceDuplicate: string;
   diceResult(r: { player: number; bot: number; outcome: 'win' | 'loss' | 'draw'; xp: number; coins: number }): string;
   topTitle(board: 'overall' | 'season', seasonName: string | null): string;
   topLine(l: BoardLine): string;
