@@ -28,7 +28,10 @@ export interface World {
   /** Redeems a code and, when asked, confirms as the redeemer: what a player who taps yes gets. */
   redeem(identity: PlatformIdentity, code: string): Promise<LinkResult | ConfirmResult>;
   /** Confirms a link that asked, pressed by `by`; any other result is returned as it is. */
-  confirmed(result: Promise<LinkResult>, by: PlatformIdentity | { userId: string }): Promise<LinkResult | ConfirmResult>;
+  confirmed(
+    result: Promise<LinkResult>,
+    by: PlatformIdentity | { userId: string },
+  ): Promise<LinkResult | ConfirmResult>;
 }
 
 /** A fresh database and the linking and progression APIs on one controllable clock. */

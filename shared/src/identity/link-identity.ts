@@ -516,7 +516,9 @@ export async function cancelMerge(
   return transaction(
     deps.pool,
     async (client) => ({
-      status: (await claimConfirmation(client, input, 'cancelled', now)) ? ('cancelled' as const) : ('invalid_token' as const),
+      status: (await claimConfirmation(client, input, 'cancelled', now))
+        ? ('cancelled' as const)
+        : ('invalid_token' as const),
     }),
     ({ status }) => status === 'cancelled',
   );
