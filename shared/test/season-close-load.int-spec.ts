@@ -40,6 +40,8 @@ describe('closing a season of 100,000 players', () => {
        SELECT $1::bigint + g, 'telegram', 0, 1 + (g * 7919) % 5000 FROM generate_series(1, $2::int) g`,
         [TELEGRAM, PLAYERS],
       );
+      // Statistics, as a live table of this size has them (the close's plans depend on them).
+      await db.pool.query('ANALYZE unified_users');
       // Discord players with progress, each about to merge with a Telegram player who asked.
       const asked: { token: string; by: { platform: 'telegram'; id: number } }[] = [];
       for (let i = 1; i <= PAIRS; i++) {
