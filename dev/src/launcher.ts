@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { applyMigrations, createDataSource } from '@ttfd/shared';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { reachableDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
 interface ServiceSpec {
   name: string;
@@ -77,8 +77,9 @@ async function supervise() {
   let postgres: EmbeddedPostgres | null = null;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = path.resolve(process.env.TTFD_DEV_DATA_DIR ?? path.join(root, '.data', 'postgres'));
-    say(`starting embedded PostgreSQL (data in ${path.relative(root, dataDir) || dataDir}/)`);
+    const dataDir = reachableDataDir(process.env.TTFD_DEV_DATA_DIR ?? path.join(root, '.data', 'postgres'));
+    const shown = dataDir.startsWith(root + path.sep) ? path.relative(root, dataDir) : dataDir;
+    say(`starting embedded PostgreSQL (data in ${shown}/)`);
     postgres = await startEmbeddedPostgres({
       dataDir,
       persistent: true,

@@ -26,7 +26,8 @@ export { type NotificationsChange } from './progression/notification-settings';
 export { DeliveryReceipt, type DeliveryTarget, type DeliveryStatus } from './db/entities/delivery-receipt.entity';
 export * from './events';
 export * from './identity/linking';
-export { type AccountSummary, type LinkedIdentity } from './identity/accounts';
+export { type AccountSummary, type LinkedIdentity, LINK_LOCK_TIMEOUT_MS } from './identity/accounts';
+export { type OtherAccount, type ShownIdentity } from './identity/link-confirmation';
 export {
   LINK_CODE_LENGTH,
   LINK_CODE_TTL_MS,
@@ -38,6 +39,8 @@ export {
 } from './identity/link-code';
 export {
   MERGE_CONFIRMATION_TTL_MS,
+  TELEGRAM_LOGIN_FLOW_TTL_MS,
+  TELEGRAM_LOGIN_LINK_MAX_AGE_SECONDS,
   type LinkProof,
   type LinkResult,
   type ConfirmResult,

@@ -1,5 +1,7 @@
 import {
+  type ConfirmResult,
   createLinking,
+  type LinkResult,
   createProgression,
   createWake,
   type Linking,
@@ -23,6 +25,13 @@ export interface World {
   ): Promise<{ id: string; event_type: string; source_platform: string; data: any }[]>;
   /** The live account an identity is on, or null. */
   accountOf(identity: PlatformIdentity): Promise<string | null>;
+  /** Redeems a code and, when asked, confirms as the redeemer: what a player who taps yes gets. */
+  redeem(identity: PlatformIdentity, code: string): Promise<LinkResult | ConfirmResult>;
+  /** Confirms a link that asked, pressed by `by`; any other result is returned as it is. */
+  confirmed(
+    result: Promise<LinkResult>,
+    by: PlatformIdentity | { userId: string },
+  ): Promise<LinkResult | ConfirmResult>;
 }
 
 /** A fresh database and the linking and progression APIs on one controllable clock. */
@@ -50,6 +59,14 @@ export async function createWorld(poolSize = 16): Promise<World> {
         [userId, type ?? null],
       );
       return rows;
+    },
+    async redeem(identity, code) {
+      return this.confirmed(this.linking.redeemLinkCode(identity, code), identity);
+    },
+    async confirmed(result, by) {
+      const asked = await result;
+      if (asked.status !== 'needs_confirmation') return asked;
+      return this.linking.confirmMerge({ confirmToken: asked.confirmToken, by });
     },
     async accountOf(identity) {
       const column = { telegram: 'telegram_id', discord: 'discord_id', website: 'website_email' }[identity.platform];

@@ -28,7 +28,7 @@ describe('link codes between platforms', () => {
     expect(deepLinkPayload).toBe(`link_${code}`);
     expect(expiresAt).toEqual(new Date(w.clock.now.getTime() + 10 * MINUTE));
 
-    const result = await w.linking.redeemLinkCode(redeemer, to === 'telegram' ? deepLinkPayload : code);
+    const result = await w.redeem(redeemer, to === 'telegram' ? deepLinkPayload : code);
     expect(result).toMatchObject({
       status: to === 'telegram' ? 'merged' : 'linked',
       userId,
@@ -52,7 +52,7 @@ describe('link codes between platforms', () => {
     ]) {
       const creator = newIdentity('website');
       const { code, userId } = await w.linking.createLinkCode(creator);
-      expect(await w.linking.redeemLinkCode(newIdentity('discord'), typed(code))).toMatchObject({
+      expect(await w.redeem(newIdentity('discord'), typed(code))).toMatchObject({
         status: 'linked',
         userId,
       });
@@ -67,7 +67,7 @@ describe('codes that do not link', () => {
     w.later(10 * MINUTE - 1000);
     const stillValid = await w.linking.createLinkCode(newIdentity('discord'));
     const usedBy = newIdentity('website');
-    expect(await w.linking.redeemLinkCode(usedBy, stillValid.code)).toMatchObject({ status: 'linked' });
+    expect(await w.redeem(usedBy, stillValid.code)).toMatchObject({ status: 'linked' });
     w.later(2000);
 
     const answers = [];
@@ -77,7 +77,7 @@ describe('codes that do not link', () => {
       [newIdentity('website'), 'ZZZZZZZZZZ'],
       [newIdentity('website'), 'not a code'],
     ] as const) {
-      answers.push(await w.linking.redeemLinkCode(who, code));
+      answers.push(await w.redeem(who, code));
       expect(await w.accountOf(who)).toBeNull();
     }
     expect(answers).toEqual(Array(4).fill({ status: 'invalid_code' }));
@@ -88,46 +88,46 @@ describe('codes that do not link', () => {
     const creator = newIdentity('discord');
     const first = await w.linking.createLinkCode(creator);
     const second = await w.linking.createLinkCode(creator);
-    expect(await w.linking.redeemLinkCode(newIdentity('telegram'), first.code)).toEqual({ status: 'invalid_code' });
+    expect(await w.redeem(newIdentity('telegram'), first.code)).toEqual({ status: 'invalid_code' });
     w.later(10 * MINUTE - 1);
-    expect(await w.linking.redeemLinkCode(newIdentity('telegram'), second.code)).toMatchObject({ status: 'linked' });
+    expect(await w.redeem(newIdentity('telegram'), second.code)).toMatchObject({ status: 'linked' });
   });
 
   it("hands the code back when redeemed by the creator's own identity", async () => {
     const creator = newIdentity('telegram');
     const { code, userId } = await w.linking.createLinkCode(creator);
-    expect(await w.linking.redeemLinkCode(creator, code)).toEqual({ status: 'already_linked', userId });
-    expect(await w.linking.redeemLinkCode(newIdentity('website'), code)).toMatchObject({ status: 'linked', userId });
+    expect(await w.redeem(creator, code)).toEqual({ status: 'already_linked', userId });
+    expect(await w.redeem(newIdentity('website'), code)).toMatchObject({ status: 'linked', userId });
   });
 
   it('refuses an identity after 5 failures in 10 minutes, even with a right code, then lets it try again', async () => {
     const guesser = newIdentity('discord');
     for (let i = 0; i < 5; i++) {
-      expect(await w.linking.redeemLinkCode(guesser, `WRONG${i}ABCD`.slice(0, 10))).toEqual({ status: 'invalid_code' });
+      expect(await w.redeem(guesser, `WRONG${i}ABCD`.slice(0, 10))).toEqual({ status: 'invalid_code' });
       w.later(MINUTE);
     }
     const { code, userId } = await w.linking.createLinkCode(newIdentity('telegram'));
     // Failures were at minutes 0..4; now is minute 5, so the first leaves the window in 5 minutes.
-    expect(await w.linking.redeemLinkCode(guesser, code)).toEqual({
+    expect(await w.redeem(guesser, code)).toEqual({
       status: 'too_many_attempts',
       retryAfterMinutes: 5,
       retryAt: new Date(w.clock.now.getTime() + 5 * MINUTE),
     });
     expect(await w.accountOf(guesser)).toBeNull();
     // Other identities are not affected.
-    expect(await w.linking.redeemLinkCode(newIdentity('discord'), 'ZZZZZZZZZZ')).toEqual({ status: 'invalid_code' });
+    expect(await w.redeem(newIdentity('discord'), 'ZZZZZZZZZZ')).toEqual({ status: 'invalid_code' });
 
     w.later(5 * MINUTE + 1);
     const again = await w.linking.createLinkCode(newIdentity('telegram'));
-    expect(await w.linking.redeemLinkCode(guesser, again.code)).toMatchObject({ status: 'linked' });
-    expect(await w.linking.redeemLinkCode(newIdentity('website'), code)).toMatchObject({ status: 'linked', userId });
+    expect(await w.redeem(guesser, again.code)).toMatchObject({ status: 'linked' });
+    expect(await w.redeem(newIdentity('website'), code)).toMatchObject({ status: 'linked', userId });
   });
 
   it('gives a code raced by 20 redemptions to exactly one of them', async () => {
     const creator = newIdentity('website');
     const { code, userId } = await w.linking.createLinkCode(creator);
     const racers = Array.from({ length: 20 }, () => newIdentity('telegram'));
-    const results = await Promise.all(racers.map((r) => w.linking.redeemLinkCode(r, code)));
+    const results = await Promise.all(racers.map((r) => w.redeem(r, code)));
     expect(results.filter((r) => r.status === 'linked')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'invalid_code')).toHaveLength(19);
     const owners = await Promise.all(racers.map((r) => w.accountOf(r)));

@@ -29,6 +29,12 @@ function widget(telegramId: number, authDate: Date, token = BOT_TOKEN): Telegram
   return { ...fields, hash: createHmac('sha256', key).update(checkString).digest('hex') };
 }
 
+/** The proof the website passes after the widget: the payload and the nonce of the flow its session started. */
+async function widgetProof(userId: string, payload: TelegramLoginPayload) {
+  const { sessionNonce } = await w.linking.startTelegramLogin({ userId });
+  return { kind: 'telegram_login' as const, payload, botToken: BOT_TOKEN, sessionNonce };
+}
+
 async function websiteAccount() {
   const identity = newIdentity('website');
   const { userId } = await w.progression.ensureUser(identity);
@@ -58,7 +64,7 @@ describe('verified linking on the website', () => {
     const result = await w.linking.linkIdentity({
       userId,
       identity: telegram,
-      proof: { kind: 'telegram_login', payload: widget(Number(telegram.id), w.clock.now), botToken: BOT_TOKEN },
+      proof: await widgetProof(userId, widget(Number(telegram.id), w.clock.now)),
     });
     expect(result).toMatchObject({ status: 'linked', userId, platform: 'telegram' });
     expect(await w.accountOf(telegram)).toBe(userId);
@@ -69,6 +75,7 @@ describe('verified linking on the website', () => {
     const telegram = newIdentity('telegram');
     const id = Number(telegram.id);
     const hour = 3600_000;
+    const { sessionNonce } = await w.linking.startTelegramLogin({ userId });
     const cases: [TelegramLoginPayload, string, string][] = [
       [{ ...widget(id, w.clock.now), username: 'someone_else' }, BOT_TOKEN, 'bad_signature'],
       [widget(id, w.clock.now, '1:another-bot'), BOT_TOKEN, 'bad_signature'],
@@ -81,7 +88,7 @@ describe('verified linking on the website', () => {
         await w.linking.linkIdentity({
           userId,
           identity: telegram,
-          proof: { kind: 'telegram_login', payload, botToken },
+          proof: { kind: 'telegram_login', payload, botToken, sessionNonce },
         }),
       ).toEqual({ status: 'invalid_proof', reason });
     }
@@ -92,12 +99,93 @@ describe('verified linking on the website', () => {
   it('honours a shorter configured age for Login Widget payloads', async () => {
     const { userId } = await websiteAccount();
     const telegram = newIdentity('telegram');
-    const payload = widget(Number(telegram.id), new Date(w.clock.now.getTime() - 10 * 60_000));
-    const proof = { kind: 'telegram_login' as const, payload, botToken: BOT_TOKEN };
+    const proof = await widgetProof(userId, widget(Number(telegram.id), w.clock.now));
+    w.later(2 * 60_000);
     expect(
-      await w.linking.linkIdentity({ userId, identity: telegram, proof: { ...proof, maxAgeSeconds: 300 } }),
+      await w.linking.linkIdentity({ userId, identity: telegram, proof: { ...proof, maxAgeSeconds: 60 } }),
     ).toEqual({ status: 'invalid_proof', reason: 'stale' });
     expect(await w.linking.linkIdentity({ userId, identity: telegram, proof })).toMatchObject({ status: 'linked' });
+  });
+});
+
+describe('a Login Widget payload links once, fresh, for the session that showed the widget', () => {
+  it('refuses the same payload a second time, even for the same session and after an unlink', async () => {
+    const { userId } = await websiteAccount();
+    const telegram = newIdentity('telegram');
+    const payload = widget(Number(telegram.id), w.clock.now);
+    const proof = await widgetProof(userId, payload);
+    expect(await w.linking.linkIdentity({ userId, identity: telegram, proof })).toMatchObject({ status: 'linked' });
+    await w.linking.unlinkIdentity({ account: { userId }, platform: 'telegram', source: 'website' });
+    const again = await widgetProof(userId, payload);
+    expect(await w.linking.linkIdentity({ userId, identity: telegram, proof: again })).toEqual({
+      status: 'invalid_proof',
+      reason: 'replayed',
+    });
+    const other = await websiteAccount();
+    expect(
+      await w.linking.linkIdentity({
+        userId: other.userId,
+        identity: telegram,
+        proof: await widgetProof(other.userId, payload),
+      }),
+    ).toEqual({ status: 'invalid_proof', reason: 'replayed' });
+    expect(await w.accountOf(telegram)).toBeNull();
+  });
+
+  it('accepts one of two requests racing with one payload', async () => {
+    const { userId } = await websiteAccount();
+    const telegram = newIdentity('telegram');
+    const payload = widget(Number(telegram.id), w.clock.now);
+    const proofs = [await widgetProof(userId, payload), await widgetProof(userId, payload)];
+    const results = await Promise.all(
+      proofs.map((proof) => w.linking.linkIdentity({ userId, identity: telegram, proof })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(['invalid_proof', 'linked']);
+  });
+
+  it('refuses a payload older than 5 minutes by default', async () => {
+    const { userId } = await websiteAccount();
+    const telegram = newIdentity('telegram');
+    const proof = await widgetProof(userId, widget(Number(telegram.id), w.clock.now));
+    w.later(5 * 60_000 + 1000);
+    expect(await w.linking.linkIdentity({ userId, identity: telegram, proof })).toEqual({
+      status: 'invalid_proof',
+      reason: 'stale',
+    });
+  });
+
+  it("refuses another session's flow, an unknown or used flow, and a payload signed before the flow began", async () => {
+    const victim = await websiteAccount();
+    const attacker = await websiteAccount();
+    const telegram = newIdentity('telegram');
+    const signedEarlier = widget(Number(telegram.id), new Date(w.clock.now.getTime() - 60_000));
+    const fresh = () => widget(Number(telegram.id), w.clock.now);
+    const link = (userId: string, proof: Awaited<ReturnType<typeof widgetProof>>) =>
+      w.linking.linkIdentity({ userId, identity: telegram, proof });
+
+    const { sessionNonce: victimNonce } = await w.linking.startTelegramLogin({ userId: victim.userId });
+    const cases = [
+      link(attacker.userId, {
+        kind: 'telegram_login',
+        payload: fresh(),
+        botToken: BOT_TOKEN,
+        sessionNonce: victimNonce,
+      }),
+      link(attacker.userId, { kind: 'telegram_login', payload: fresh(), botToken: BOT_TOKEN, sessionNonce: 'made-up' }),
+      link(victim.userId, { ...(await widgetProof(victim.userId, fresh())), payload: signedEarlier }),
+    ];
+    for (const result of await Promise.all(cases)) {
+      expect(result).toEqual({ status: 'invalid_proof', reason: 'wrong_session' });
+    }
+    const used = await widgetProof(victim.userId, fresh());
+    w.later(1000);
+    expect(await link(victim.userId, used)).toMatchObject({ status: 'linked' });
+    await w.linking.unlinkIdentity({ account: { userId: victim.userId }, platform: 'telegram', source: 'website' });
+    expect(await link(victim.userId, { ...used, payload: fresh() })).toEqual({
+      status: 'invalid_proof',
+      reason: 'wrong_session',
+    });
+    expect(await w.accountOf(telegram)).toBeNull();
   });
 });
 
@@ -124,7 +212,7 @@ describe('an identity on one account cannot be taken by another without proof', 
       await w.linking.linkIdentity({
         userId: b.userId,
         identity: discord,
-        proof: { kind: 'telegram_login', payload: widget(Number(telegram.id), w.clock.now), botToken: BOT_TOKEN },
+        proof: await widgetProof(b.userId, widget(Number(telegram.id), w.clock.now)),
       }),
     ).toEqual({ status: 'invalid_proof', reason: 'identity_mismatch' });
     expect(await w.accountOf(discord)).toBe(a.userId);
@@ -140,7 +228,10 @@ describe('an identity on one account cannot be taken by another without proof', 
     ).toEqual({ status: 'invalid_code' });
     expect(await w.accountOf(discord)).toBeNull();
     expect(
-      await w.linking.linkIdentity({ userId: a.userId, identity: discord, proof: { kind: 'code', code } }),
+      await w.confirmed(
+        w.linking.linkIdentity({ userId: a.userId, identity: discord, proof: { kind: 'code', code } }),
+        discord,
+      ),
     ).toMatchObject({ status: 'linked', userId: a.userId });
   });
 
@@ -202,7 +293,7 @@ describe('all three platforms', () => {
     });
     expect(second).toMatchObject({ achievementsUnlocked: [] });
     const { code } = await w.linking.createLinkCode(website);
-    const third = await w.linking.redeemLinkCode(telegram, code);
+    const third = await w.redeem(telegram, code);
     expect(third).toMatchObject({
       status: 'linked',
       achievementsUnlocked: ['all_platforms'],
@@ -236,7 +327,7 @@ describe('unlink', () => {
     const userId = start.userId;
     const discord = newIdentity('discord');
     const { code } = await w.linking.createLinkCode(telegram);
-    await w.linking.redeemLinkCode(discord, code);
+    await w.redeem(discord, code);
     const discordCode = await w.linking.createLinkCode(discord);
 
     const result = await w.linking.unlinkIdentity({ account: discord, platform: 'telegram', source: 'discord' });
@@ -258,7 +349,7 @@ describe('unlink', () => {
     expect(back.xp).toBe(3);
     expect((await w.row(userId)).xp).toBe('120');
     // The Discord identity's own code still works; it is still on the account.
-    expect(await w.linking.redeemLinkCode(newIdentity('website'), discordCode.code)).toMatchObject({ userId });
+    expect(await w.redeem(newIdentity('website'), discordCode.code)).toMatchObject({ userId });
     expect(await findLedgerMismatches(w.db.pool)).toMatchObject({ mismatches: [] });
   });
 

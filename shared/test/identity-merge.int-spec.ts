@@ -1,4 +1,4 @@
-import { findLedgerMismatches, type PlatformIdentity } from '@ttfd/shared';
+import { findLedgerMismatches, LINK_LOCK_TIMEOUT_MS, type PlatformIdentity } from '@ttfd/shared';
 import { createWorld, newIdentity, type World } from './identity-fixtures';
 
 let w: World;
@@ -192,7 +192,9 @@ describe('merging two accounts with progress', () => {
 
     const first = await link();
     if (first.status !== 'needs_confirmation') throw new Error(first.status);
-    expect(await w.linking.cancelMerge({ confirmToken: first.confirmToken })).toEqual({ status: 'cancelled' });
+    expect(await w.linking.cancelMerge({ confirmToken: first.confirmToken, by: { userId: a } })).toEqual({
+      status: 'cancelled',
+    });
     expect(await w.linking.confirmMerge({ confirmToken: first.confirmToken, by: { userId: a } })).toEqual({
       status: 'invalid_token',
     });
@@ -213,10 +215,10 @@ describe('merging two accounts with progress', () => {
     const website = newIdentity('website');
     await w.progression.award({ player: telegram, xp: 10, reason: 'quest', source: 'telegram' });
     const b = (await w.progression.award({ player: discord, xp: 20, reason: 'quest', source: 'discord' })).userId;
-    await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord)).code);
+    await w.redeem(website, (await w.linking.createLinkCode(discord)).code);
     const asked = await merge({ of: telegram }, website);
     await w.linking.unlinkIdentity({ account: discord, platform: 'website', source: 'discord' });
-    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: telegram })).toEqual({
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: website })).toEqual({
       status: 'invalid_token',
     });
     expect([(await w.row(b)).merged_into, await w.accountOf(website)]).toEqual([null, null]);
@@ -233,7 +235,7 @@ describe('merging two accounts with progress', () => {
     expect(asked.preview).toMatchObject({ survivorId: a, absorbedId: b });
 
     // Meanwhile the Discord account joins the older website account, which has no progress.
-    expect(await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord)).code)).toMatchObject({
+    expect(await w.redeem(website, (await w.linking.createLinkCode(discord)).code)).toMatchObject({
       status: 'merged',
       userId: c,
       absorbedId: b,
@@ -247,18 +249,162 @@ describe('merging two accounts with progress', () => {
   });
 });
 
-describe('merging without asking', () => {
-  it('merges at once when one account has no progress, keeping the older account', async () => {
+describe('the streak a merge keeps', () => {
+  it('keeps the current streak: a longer one whose last claim is older than yesterday counts as 0', async () => {
+    const telegram = newIdentity('telegram');
+    const discord = newIdentity('discord');
+    for (let d = 1; d <= 10; d++) {
+      day(d);
+      await w.progression.claimDaily({ player: telegram, source: 'telegram' });
+    }
+    for (const d of [15, 16]) {
+      day(d);
+      await w.progression.claimDaily({ player: discord, source: 'discord' });
+    }
+    const asked = await merge({ of: telegram }, discord);
+    expect(asked.preview).toMatchObject({ survivor: { dailyStreak: 10 }, absorbed: { dailyStreak: 2 } });
+    expect(asked.preview!.after.dailyStreak).toBe(2);
+    const merged = await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
+    expect(merged).toMatchObject({ status: 'merged', account: { dailyStreak: 2 } });
+    const survivor = (merged as { userId: string }).userId;
+    expect((await w.events(survivor, 'accounts_merged'))[0]!.data.daily_streak).toBe(2);
+    day(17);
+    expect(await w.progression.claimDaily({ player: telegram, source: 'telegram' })).toMatchObject({ dailyStreak: 3 });
+  });
+});
+
+describe('a merge while the sync worker holds the events', () => {
+  it("answers 'busy' after the stated wait instead of holding both players for the lease, then merges", async () => {
+    const telegram = newIdentity('telegram');
+    const discord = newIdentity('discord');
+    const a = (await w.progression.award({ player: telegram, xp: 10, reason: 'quest', source: 'telegram' })).userId;
+    const b = (await w.progression.award({ player: discord, xp: 20, reason: 'quest', source: 'discord' })).userId;
+    const asked = await merge({ of: telegram }, discord);
+
+    // The worker's claim: the absorbed account's events, locked for a whole delivery.
+    const worker = await w.db.pool.connect();
+    try {
+      await worker.query('BEGIN');
+      await worker.query('SELECT id FROM cross_platform_events WHERE user_id = $1 FOR NO KEY UPDATE', [b]);
+      const started = Date.now();
+      const pressed = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
+      await new Promise((r) => setTimeout(r, 200));
+      const award = w.progression.award({ player: telegram, xp: 1, reason: 'message', source: 'telegram' });
+      expect(await pressed).toEqual({ status: 'busy', retryAfterSeconds: 4 });
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(LINK_LOCK_TIMEOUT_MS);
+      expect(waited).toBeLessThan(LINK_LOCK_TIMEOUT_MS + 1500);
+      // The survivor's award waited for the merge's row lock at most as long, not for the worker.
+      expect(await award).toMatchObject({ userId: a, xp: 11 });
+      expect([await w.accountOf(discord), (await w.row(b)).merged_into]).toEqual([b, null]);
+    } finally {
+      await worker.query('COMMIT');
+      worker.release();
+    }
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toMatchObject({
+      status: 'merged',
+      userId: a,
+      account: { xp: 31 },
+    });
+  });
+});
+
+describe('one tap never links: the redeemer always confirms', () => {
+  it('asks before a code made on a fresh account joins a player with progress, naming that account', async () => {
+    const victim = newIdentity('telegram');
+    const attacker = newIdentity('discord');
+    const { userId: victimId } = await w.progression.award({
+      player: victim,
+      xp: 900,
+      coins: 70,
+      reason: 'quest',
+      source: 'telegram',
+    });
+    const { userId: attackerId } = await w.progression.ensureUser(attacker, {
+      username: 'mallory',
+      displayName: 'Mallory',
+    });
+    const before = [await w.row(victimId), await w.row(attackerId)];
+    const { code } = await w.linking.createLinkCode(attacker);
+
+    // The victim taps t.me/<bot>?start=link_<code>.
+    const asked = await w.linking.redeemLinkCode(victim, `link_${code}`);
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      other: {
+        identities: [{ platform: 'discord', shown: `…${String(attacker.id).slice(-4)}` }],
+        names: ['Mallory', '@mallory'],
+      },
+      keeps: 'yours',
+      preview: { survivorId: victimId, absorbedId: attackerId, after: { xp: 900 } },
+    });
+    expect([await w.row(victimId), await w.row(attackerId)]).toEqual(before);
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+
+    // Only the redeemer's press counts: the code's creator can neither confirm nor cancel.
+    for (const press of [
+      w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: attacker }),
+      w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: { userId: attackerId } }),
+      w.linking.cancelMerge({ confirmToken: asked.confirmToken, by: attacker }),
+    ]) {
+      expect(await press).toEqual({ status: 'invalid_token' });
+    }
+    expect([await w.row(victimId), await w.row(attackerId)]).toEqual(before);
+    expect(await w.linking.cancelMerge({ confirmToken: asked.confirmToken, by: victim })).toEqual({
+      status: 'cancelled',
+    });
+    expect([await w.accountOf(victim), await w.accountOf(attacker)]).toEqual([victimId, attackerId]);
+  });
+
+  it('asks before attaching an identity that has no account yet, masking an e-mail', async () => {
+    const website = newIdentity('website');
+    const { userId } = await w.progression.ensureUser(website, { displayName: 'Ann' });
+    const discord = newIdentity('discord');
+    const asked = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(website)).code);
+    const email = String(website.id).toLowerCase();
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      other: { identities: [{ platform: 'website', shown: `p***${email.slice(email.indexOf('@'))}` }], names: ['Ann'] },
+      keeps: 'theirs',
+      preview: null,
+    });
+    expect(await w.accountOf(discord)).toBeNull();
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toMatchObject({
+      status: 'linked',
+      userId,
+    });
+  });
+
+  it("refuses the press when the code's creator has left its account since", async () => {
+    const telegram = newIdentity('telegram');
+    const website = newIdentity('website');
+    const discord = newIdentity('discord');
+    const { userId } = await w.progression.ensureUser(website);
+    await w.redeem(telegram, (await w.linking.createLinkCode(website)).code);
+    const asked = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(telegram)).code);
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+    await w.linking.unlinkIdentity({ account: website, platform: 'telegram', source: 'website' });
+    expect(await w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).toEqual({
+      status: 'invalid_token',
+    });
+    expect([await w.accountOf(discord), (await w.row(userId)).platforms]).toEqual([null, ['website']]);
+  });
+
+  it('merges after the yes when one account has no progress, keeping the older account', async () => {
     const website = newIdentity('website');
     const discord = newIdentity('discord');
     const { userId: older } = await w.progression.ensureUser(website);
     const newer = (await w.progression.award({ player: discord, xp: 50, coins: 4, reason: 'quest', source: 'discord' }))
       .userId;
-    const result = await w.linking.linkIdentity({
-      userId: newer,
-      identity: website,
-      proof: { kind: 'code', code: (await w.linking.createLinkCode(discord)).code },
-    });
+    const result = await w.confirmed(
+      w.linking.linkIdentity({
+        userId: newer,
+        identity: website,
+        proof: { kind: 'code', code: (await w.linking.createLinkCode(discord)).code },
+      }),
+      website,
+    );
     expect(result).toMatchObject({
       status: 'merged',
       userId: older,
@@ -276,9 +422,9 @@ describe('merging without asking', () => {
     const { userId: oldest } = await w.progression.ensureUser(website);
     const { userId: middle } = await w.progression.ensureUser(telegram);
     const { userId: youngest } = await w.progression.ensureUser(discord);
-    const first = await w.linking.redeemLinkCode(discord, (await w.linking.createLinkCode(telegram)).code);
+    const first = await w.redeem(discord, (await w.linking.createLinkCode(telegram)).code);
     expect(first).toMatchObject({ status: 'merged', userId: middle, absorbedId: youngest });
-    const second = await w.linking.redeemLinkCode(telegram, (await w.linking.createLinkCode(website)).code);
+    const second = await w.redeem(telegram, (await w.linking.createLinkCode(website)).code);
     expect(second).toMatchObject({
       status: 'merged',
       userId: oldest,
@@ -296,10 +442,7 @@ describe('merging without asking', () => {
       const { userId: a } = await w.progression.ensureUser(telegram);
       const { userId: b } = await w.progression.ensureUser(discord);
       const [codeA, codeB] = [await w.linking.createLinkCode(telegram), await w.linking.createLinkCode(discord)];
-      const results = await Promise.all([
-        w.linking.redeemLinkCode(discord, codeA.code),
-        w.linking.redeemLinkCode(telegram, codeB.code),
-      ]);
+      const results = await Promise.all([w.redeem(discord, codeA.code), w.redeem(telegram, codeB.code)]);
       expect(results.map((r) => r.status).sort()).toEqual(['already_linked', 'merged']);
       expect(results.map((r) => (r as { userId: string }).userId)).toEqual([a, a]);
       expect((await w.row(b)).merged_into).toBe(a);
@@ -312,8 +455,8 @@ describe('merging without asking', () => {
     const discord1 = newIdentity('discord');
     const discord2 = newIdentity('discord');
     const website = newIdentity('website');
-    await w.linking.redeemLinkCode(discord1, (await w.linking.createLinkCode(telegram)).code);
-    await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(discord2)).code);
+    await w.redeem(discord1, (await w.linking.createLinkCode(telegram)).code);
+    await w.redeem(website, (await w.linking.createLinkCode(discord2)).code);
     const result = await w.linking.redeemLinkCode(website, (await w.linking.createLinkCode(telegram)).code);
     expect(result).toEqual({ status: 'conflict', platforms: ['discord'] });
     expect(await w.accountOf(website)).toBe(await w.accountOf(discord2));
@@ -346,7 +489,7 @@ describe('merging while awards arrive', () => {
       });
     };
     const before = Array.from({ length: 200 }, (_, i) => award(i));
-    const merged = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: telegram });
+    const merged = w.linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
     const afterwards = Array.from({ length: 200 }, (_, i) => award(200 + i));
     const results = await Promise.all([...before, ...afterwards]);
     expect(await merged).toMatchObject({ status: 'merged', userId: a, absorbedId: b });

@@ -5,7 +5,6 @@ import {
   findDailyStatus,
   findNotificationSettings,
   findProfile,
-  mergeSidesFor,
   wasRecorded,
   type AccountSummary,
   type Progression,
@@ -135,16 +134,5 @@ describe('notification settings', () => {
     expect(await wasRecorded(db.pool, 'telegram:update:5004')).toBe(true);
     expect(await wasRecorded(db.pool, 'telegram:update:5005')).toBe(false);
     expect(await findNotificationSettings(db.pool, '999999')).toBeNull();
-  });
-});
-
-describe('mergeSidesFor', () => {
-  it('gives the viewer the account holding their platform, whichever survives', () => {
-    const account = (userId: string, platforms: AccountSummary['platforms']) =>
-      ({ userId, platforms }) as AccountSummary;
-    const survivor = account('1', ['discord', 'website']);
-    const absorbed = account('2', ['telegram']);
-    expect(mergeSidesFor({ survivor, absorbed }, 'telegram')).toEqual({ mine: absorbed, other: survivor });
-    expect(mergeSidesFor({ survivor, absorbed }, 'discord')).toEqual({ mine: survivor, other: absorbed });
   });
 });

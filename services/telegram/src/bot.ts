@@ -41,6 +41,8 @@ export interface BotDeps {
   game: GameSettings;
   /** The bot's @username (from getMe): deep links, and telling our commands from other bots' in groups. */
   botUsername: string;
+  /** The bot's numeric id (from getMe): dedupe keys name it, since update ids restart with a new token. */
+  botId: string;
   /** Bot API base URL (tests point it at a local fake). */
   apiRoot?: string;
   /** The clock (default: the system's). */

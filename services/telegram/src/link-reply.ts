@@ -1,4 +1,4 @@
-import { mergeSidesFor, type AccountSummary, type ConfirmResult, type LinkResult } from '@ttfd/shared';
+import { type AccountSummary, type ConfirmResult, type LinkResult } from '@ttfd/shared';
 import type { InlineButton } from './commands/command';
 import type { AccountView, Texts } from './texts/texts';
 
@@ -23,10 +23,15 @@ export function linkReply(result: LinkResult | ConfirmResult, t: Texts): { text:
     case 'already_linked':
       return { text: t.linkAlready };
     case 'needs_confirmation': {
-      const { mine, other } = mergeSidesFor(result.preview, 'telegram');
-      const { after } = result.preview;
+      const { other, keeps, preview } = result;
+      let accounts = null;
+      if (preview) {
+        const { survivor, absorbed, after } = preview;
+        const [mine, theirs] = keeps === 'yours' ? [survivor, absorbed] : [absorbed, survivor];
+        accounts = { mine: view(mine), other: view(theirs), after: view(after) };
+      }
       return {
-        text: t.mergeAsk({ mine: view(mine), other: view(other), after: view(after) }, t),
+        text: t.mergeAsk({ other, keeps, accounts }, t),
         buttons: [
           [
             { text: t.mergeConfirm, data: `${MERGE_CONFIRM}${result.confirmToken}` },
@@ -38,6 +43,8 @@ export function linkReply(result: LinkResult | ConfirmResult, t: Texts): { text:
     case 'platform_taken':
     case 'conflict':
       return { text: t.linkConflict };
+    case 'busy':
+      return { text: t.linkBusy(result.retryAfterSeconds) };
     case 'too_many_attempts':
       return { text: t.linkTooManyAttempts(result.retryAfterMinutes) };
     case 'invalid_token':

@@ -25,11 +25,11 @@ export interface TelegramService extends RunningService {
   bot: Bot;
 }
 
-async function whoAmI(config: TelegramConfig): Promise<string> {
+async function whoAmI(config: TelegramConfig): Promise<{ botUsername: string; botId: string }> {
   try {
     const me = await new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
     if (!me.username) throw new Error('getMe returned no username');
-    return me.username;
+    return { botUsername: me.username, botId: String(me.id) };
   } catch (err) {
     if (err instanceof TelegramApiError && err.errorCode === 401) {
       throw new Error('Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token from @BotFather', {
@@ -56,7 +56,7 @@ export async function startTelegram({
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   try {
     await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first update
-    const botUsername = await whoAmI(config);
+    const { botUsername, botId } = await whoAmI(config);
     const bot = createBot(config.TELEGRAM_BOT_TOKEN, {
       pool,
       progression: createProgression({ pool, wake, metrics: createProgressionMetrics(registry) }),
@@ -65,6 +65,7 @@ export async function startTelegram({
       log,
       metrics,
       botUsername,
+      botId,
       apiRoot: config.TELEGRAM_API_ROOT,
       game: {
         diceCooldownSeconds: config.TELEGRAM_DICE_COOLDOWN_SECONDS,

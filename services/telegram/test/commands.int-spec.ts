@@ -158,7 +158,8 @@ describe('/dice', () => {
     expect(sent[2]!.params.text).toBe('🎲 Вы: 6, бот: 2. Вы победили! +25 опыта, +10 монет.');
     expect(await account(7301)).toMatchObject({ xp: '25', coins: '10', games_played: 1, games_won: 1 });
     const game = (await eventsOf(7301)).find((e) => e.event_type === 'xp_change');
-    expect(game).toMatchObject({ dedupe_key: `telegram:update:${update.update_id}` });
+    // The key names the bot (getMe's id): update ids restart with a new token.
+    expect(game).toMatchObject({ dedupe_key: `telegram:7000000001:update:${update.update_id}` });
     expect((await eventsOf(7301)).find((e) => e.event_type === 'game_played')?.data).toMatchObject({
       game: 'dice',
       won: true,
@@ -167,14 +168,37 @@ describe('/dice', () => {
     });
   });
 
-  it('answers nothing more when Telegram delivers the same /dice update again', async () => {
+  it('plays once when Telegram delivers the same /dice update again, and says so', async () => {
     const from = telegramUser(7304);
     fake.diceValues.push(1, 6);
     const update = messageUpdate(from, '/dice');
     await bot.post(update);
     await bot.post(update);
-    expect(sentTo(fake, 7304).map((c) => c.method)).toEqual(['sendDice', 'sendDice', 'sendMessage']);
+    expect(sentTo(fake, 7304).map((c) => c.method)).toEqual(['sendDice', 'sendDice', 'sendMessage', 'sendMessage']);
+    expect(sentTo(fake, 7304).at(-1)!.params.text).toBe('🎲 Эта игра уже сыграна, результат выше.');
     expect(await account(7304)).toMatchObject({ games_played: 1, xp: '5' });
+  });
+
+  it('plays an update whose id another bot token already used', async () => {
+    const from = telegramUser(7305);
+    const { userId } = await createProgression({ pool: db.pool, wake: createWake(db.pool) }).award({
+      player: { platform: 'telegram', id: 7305 },
+      xp: 1,
+      reason: 'message',
+      source: 'telegram',
+      // The same update id, seen by the bot under its previous token (and in the old key format).
+      dedupeKey: 'telegram:update:990077',
+    });
+    await db.pool.query(
+      `INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, dedupe_key)
+       VALUES ($1, 'notification_settings_changed', 'telegram', '{"enabled": true}', 'telegram:5550001:update:990078')`,
+      [userId],
+    );
+    fake.diceValues.push(4, 2);
+    await bot.post(messageUpdate(from, '/dice', { updateId: 990077 }));
+    expect(texts(sentTo(fake, 7305))).toEqual(['🎲 Вы: 4, бот: 2. Вы победили! +25 опыта, +10 монет.']);
+    await bot.post(messageUpdate(from, '/notify off', { updateId: 990078 }));
+    expect((await account(7305)).notifications_enabled).toBe(false);
   });
 
   it('refuses a second game within the cooldown without rolling', async () => {
@@ -283,7 +307,14 @@ describe('/notify', () => {
     expect((await account(7601)).notifications_enabled).toBe(true);
     const changes = (await eventsOf(7601)).filter((e) => e.event_type === 'notification_settings_changed');
     expect(changes.map((e) => e.data)).toEqual([{ enabled: false }, { enabled: true }]);
-    expect(changes.every((e) => e.dedupe_key?.startsWith('telegram:update:'))).toBe(true);
+    expect(changes.every((e) => e.dedupe_key?.startsWith('telegram:7000000001:update:'))).toBe(true);
+    // The same /notify delivered again changes nothing and still answers.
+    const update = messageUpdate(from, '/notify off');
+    await bot.post(update);
+    const before = sentTo(fake, 7601).length;
+    await bot.post(update);
+    expect(texts(sentTo(fake, 7601).slice(before))).toEqual(['🔕 Уведомления выключены.']);
+    expect((await eventsOf(7601)).filter((e) => e.event_type === 'notification_settings_changed')).toHaveLength(3);
   });
 });
 
@@ -404,7 +435,7 @@ describe('metrics', () => {
     expect(updates('unknown', 'unauthorized')).toBe(1);
     expect(updates('unknown', 'forbidden')).toBe(2);
     expect(updates('unknown', 'malformed')).toBe(3);
-    expect(commands('dice')).toBe(8);
+    expect(commands('dice')).toBe(9);
     expect(commands('profile')).toBe(4);
     expect(commands('top')).toBe(3);
     expect(metricValue(body, 'ttfd_xp_awarded_total', { platform: 'telegram' })).toBeGreaterThan(0);

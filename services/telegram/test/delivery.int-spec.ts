@@ -35,11 +35,12 @@ const diceTo = (chatId: number) =>
   fake.messages.filter((m) => m.chat_id === String(chatId) && m.dice).map((m) => m.dice!.value);
 
 describe('redelivered updates', () => {
-  it('awards a /dice game once when Telegram delivers its update again', async () => {
+  it('awards a /dice game once when Telegram delivers its update again, and answers the repeat', async () => {
     const update = messageUpdate(telegramUser(9001), '/dice');
     expect((await bot.post(update)).status).toBe(200);
     expect((await bot.post(update)).status).toBe(200);
-    expect(sentTo(fake, 9001).map((c) => c.method)).toEqual(['sendDice', 'sendDice', 'sendMessage']);
+    expect(sentTo(fake, 9001).map((c) => c.method)).toEqual(['sendDice', 'sendDice', 'sendMessage', 'sendMessage']);
+    expect(textsOf(sentTo(fake, 9001)).at(-1)).toBe('🎲 Эта игра уже сыграна, результат выше.');
     expect(await account(9001)).toMatchObject({ games_played: 1 });
     expect(await countEvents(9001, 'game_played')).toBe(1);
   });
@@ -56,7 +57,7 @@ describe('redelivered updates', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
     const u = await account(9002);
     // Both deliveries may roll; the one game recorded is the one the player is told about.
-    const results = textsOf(sentTo(fake, 9002)).filter((t) => t.startsWith('🎲'));
+    const results = textsOf(sentTo(fake, 9002)).filter((t) => t.startsWith('🎲 Вы: '));
     expect(results).toHaveLength(1);
     const [, player, botRoll] = /^🎲 Вы: (\d), бот: (\d)\./.exec(results[0]!)!.map(Number);
     expect([2, 4]).toContain(diceTo(9002).length);

@@ -42,14 +42,22 @@ describe('a code made in Telegram', () => {
     await say(from, '/daily');
     const [reply] = textsOf(await say(from, '/link'));
     const m =
-      /Код для связки аккаунтов: ([0-9A-Z]{10})\n.*\(\/link \1\).*10 мин\.\n.*https:\/\/t\.me\/ttfd_test_bot\?start=link_\1$/s.exec(
+      /^🔗 Код для связки аккаунтов: ([0-9A-Z]{10})\nВведите его на сайте или в Discord \(\/link \1\) в течение 10 мин\.$/.exec(
         reply!,
       );
+    // No deep link: another Telegram account could never take a Telegram code (the account has Telegram already).
     expect(m).not.toBeNull();
     const discordId = '810000000000000001';
-    await progression().ensureUser({ platform: 'discord', id: discordId });
+    const discord = { platform: 'discord' as const, id: discordId };
+    await progression().ensureUser(discord);
 
-    const result = await linking.redeemLinkCode({ platform: 'discord', id: discordId }, m![1]!);
+    const asked = await linking.redeemLinkCode(discord, m![1]!);
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      other: { identities: [{ platform: 'telegram', shown: '…8101' }] },
+    });
+    if (asked.status !== 'needs_confirmation') throw new Error(asked.status);
+    const result = await linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord });
     expect(result.status).toBe('merged');
     const live = await liveAccountsOf(8101, discordId);
     expect(live).toHaveLength(1);
@@ -70,9 +78,19 @@ describe('a code made elsewhere', () => {
     });
     const { code } = await linking.createLinkCode({ platform: 'discord', id: discordId });
     const from = telegramUser(8102, { language_code: 'en' });
-    expect(textsOf(await say(from, `/link ${code.toLowerCase()}`))).toEqual([
-      '✅ Accounts linked. Platforms: Telegram, Discord.',
+    const sent = await say(from, `/link ${code.toLowerCase()}`);
+    expect(textsOf(sent)).toEqual([
+      '⚠️ Join this Telegram account to another account?\n\n' +
+        'The other account: Discord …0002.\n' +
+        'The other account stays; this Telegram and its progress move into it.\n' +
+        'Whoever uses the other account will control the joined one too: spend its coins and unlink your Telegram. ' +
+        'Confirm only if that account is yours.\n\n' +
+        'This cannot be undone.',
     ]);
+    expect(await liveAccountsOf(8102, discordId)).toHaveLength(1);
+    const [[merge]] = sent[0]!.params.reply_markup.inline_keyboard;
+    await bot.post(callbackUpdate(from, merge.callback_data, { message_id: lastMessageTo(8102).message_id }));
+    expect(lastMessageTo(8102).text).toBe('✅ Accounts linked. Platforms: Telegram, Discord.');
     const live = await liveAccountsOf(8102, discordId);
     expect(live).toHaveLength(1);
     expect(live[0]).toMatchObject({ telegram_id: '8102', xp: '30' });
@@ -88,9 +106,11 @@ describe('a code made elsewhere', () => {
     });
     const { deepLinkPayload } = await linking.createLinkCode({ platform: 'discord', id: discordId });
     const from = telegramUser(8103);
-    expect(textsOf(await say(from, `/start ${deepLinkPayload}`))).toEqual([
-      '✅ Аккаунты связаны. Платформы: Telegram, Discord.',
-    ]);
+    const sent = await say(from, `/start ${deepLinkPayload}`);
+    expect(textsOf(sent)).toEqual([expect.stringMatching(/^⚠️ Присоединить этот Telegram к другому аккаунту\?/)]);
+    const [[merge]] = sent[0]!.params.reply_markup.inline_keyboard;
+    await bot.post(callbackUpdate(from, merge.callback_data, { message_id: lastMessageTo(8103).message_id }));
+    expect(lastMessageTo(8103).text).toBe('✅ Аккаунты связаны. Платформы: Telegram, Discord.');
     const { rows } = await db.pool.query(
       'SELECT count(*)::int AS n FROM unified_users WHERE telegram_id = 8103 OR discord_id = $1',
       [discordId],
@@ -124,6 +144,7 @@ describe('merging two accounts with progress', () => {
       coins: 5,
       reason: 'message',
       source: 'discord',
+      profile: { username: 'vasya', displayName: 'Вася' },
     });
     const { code } = await linking.createLinkCode({ platform: 'discord', id: discordId });
     const sent = await say(from, `/link ${code}`);
@@ -134,11 +155,15 @@ describe('merging two accounts with progress', () => {
     const discordId = '810000000000000005';
     const { from, sent } = await twoAccounts(8105, discordId);
     expect(textsOf(sent)).toEqual([
-      'У обоих аккаунтов есть прогресс. Объединить их в один?\n\n' +
+      '⚠️ Присоединить этот Telegram к другому аккаунту?\n\n' +
+        'Другой аккаунт: Discord …0005 (Вася, @vasya).\n' +
+        'Остаётся ваш аккаунт; другой аккаунт и его прогресс переходят в него.\n' +
+        'Кто пользуется другим аккаунтом, будет управлять и общим: тратить монеты и отвязать ваш Telegram. ' +
+        'Подтверждайте, только если тот аккаунт ваш.\n\n' +
         'Этот аккаунт: 50 опыта, 20 монет, 0 игр (Telegram)\n' +
         'Другой: 70 опыта, 5 монет, 0 игр (Discord)\n' +
         'После объединения: 120 опыта, 25 монет, 0 игр (Telegram, Discord)\n\n' +
-        'Отменить объединение будет нельзя.',
+        'Отменить это будет нельзя.',
     ]);
     const keyboard = sent[0]!.params.reply_markup.inline_keyboard;
     expect(keyboard).toEqual([
@@ -188,15 +213,19 @@ describe('merging two accounts with progress', () => {
     expect(await liveAccountsOf(8106, discordId)).toHaveLength(2);
   });
 
-  it('does not let someone else press Merge', async () => {
+  it("does not let someone else press Merge or Cancel, and the offer stays the player's", async () => {
     const discordId = '810000000000000007';
-    const { sent } = await twoAccounts(8107, discordId);
-    const [[merge]] = sent[0]!.params.reply_markup.inline_keyboard;
+    const { from, sent } = await twoAccounts(8107, discordId);
+    const [[merge, cancel]] = sent[0]!.params.reply_markup.inline_keyboard;
     const stranger = telegramUser(8199);
-    await bot.post(callbackUpdate(stranger, merge.callback_data, { message_id: 1, chatId: 8107 }));
-    expect(await liveAccountsOf(8107, discordId)).toHaveLength(2);
-    expect(fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe(
-      'Это предложение уже недействительно. Создайте новый код командой /link.',
-    );
+    for (const button of [merge, cancel]) {
+      await bot.post(callbackUpdate(stranger, button.callback_data, { message_id: 1, chatId: 8107 }));
+      expect(await liveAccountsOf(8107, discordId)).toHaveLength(2);
+      expect(fake.callsOf('answerCallbackQuery').at(-1)!.params.text).toBe(
+        'Это предложение уже недействительно. Создайте новый код командой /link.',
+      );
+    }
+    await bot.post(callbackUpdate(from, merge.callback_data, { message_id: lastMessageTo(8107).message_id }));
+    expect(await liveAccountsOf(8107, discordId)).toHaveLength(1);
   });
 });

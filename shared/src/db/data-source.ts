@@ -16,6 +16,7 @@ import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDeli
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
+import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -43,6 +44,7 @@ export const migrations = [
   ActivityCooldowns1764400000000,
   EntitiesMatchSchema1764500000000,
   LeaderboardScores1764600000000,
+  LinkingHardening1764800000000,
 ];
 
 export interface DataSourceOptions {

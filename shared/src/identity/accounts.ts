@@ -96,20 +96,6 @@ export function holds(row: AccountRow, identity: LinkedIdentity): boolean {
   return identityOn(row, identity.platform) === identity.id;
 }
 
-/** Anything a player would lose: the two accounts of a merge both having some asks for a yes. */
-export function hasProgress(row: AccountRow): boolean {
-  return (
-    Number(row.xp) > 0 ||
-    Number(row.coins) > 0 ||
-    row.games_played > 0 ||
-    Number(row.messages_sent) > 0 ||
-    Number(row.total_voice_time) > 0 ||
-    Number(row.current_season_xp) > 0 ||
-    row.daily_streak > 0 ||
-    row.achievements.length > 0
-  );
-}
-
 export function summarise(row: AccountRow): AccountSummary {
   return {
     userId: row.id,
@@ -186,10 +172,28 @@ export async function evaluateProgress(
 
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * How long a linking change waits for any one lock. The sync worker holds its claimed
+ * events for a whole delivery, and a merge re-points the absorbed account's events while
+ * holding both players' rows: rather than stall both players for a lease, the merge gives
+ * up and the player is told to try again (LinkBusyError).
+ */
+export const LINK_LOCK_TIMEOUT_MS = 2000;
+
+/** A lock stayed taken past LINK_LOCK_TIMEOUT_MS; nothing changed and trying again is safe. */
+export class LinkBusyError extends Error {
+  constructor() {
+    super(`The accounts are busy (a lock was held past ${LINK_LOCK_TIMEOUT_MS} ms); try again in a few seconds`);
+    this.name = 'LinkBusyError';
+  }
+}
 
 /**
  * BEGIN, run, then COMMIT when `keep(result)` (default: always) or ROLLBACK otherwise; an
  * error rolls back and is rethrown. A connection that cannot roll back is discarded.
+ * Every lock is waited for at most LINK_LOCK_TIMEOUT_MS (then LinkBusyError).
  */
 export async function transaction<T>(
   pool: Pool,
@@ -200,6 +204,7 @@ export async function transaction<T>(
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
+    await client.query(`SET LOCAL lock_timeout = ${LINK_LOCK_TIMEOUT_MS}`);
     const result = await run(client);
     await client.query(keep(result) ? 'COMMIT' : 'ROLLBACK');
     return result;
@@ -207,6 +212,7 @@ export async function transaction<T>(
     await client.query('ROLLBACK').catch((e: Error) => {
       broken = e;
     });
+    if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new LinkBusyError();
     throw err;
   } finally {
     client.release(broken);

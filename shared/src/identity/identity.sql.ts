@@ -62,9 +62,11 @@ RETURNING id, platforms, primary_platform`;
 
 /**
  * Merge, step 1: the survivor takes the absorbed account's totals. Counters, XP, coins
- * and season XP are summed, the streak is the longer one, the last daily claim the later
- * one (so nobody claims twice in a day), achievements are united, creation is the
- * earlier. Rank is left for the progression statement that follows. $1 survivor, $2 absorbed.
+ * and season XP are summed, the streak is the longer *current* one (a streak whose last
+ * claim is older than yesterday is already broken and counts as 0), the last daily claim
+ * the later one (so nobody claims twice in a day), achievements are united, creation is
+ * the earlier. Rank is left for the progression statement that follows.
+ * $1 survivor, $2 absorbed, $3 today (UTC date).
  */
 export const ABSORB_TOTALS_SQL = `
 UPDATE unified_users s SET
@@ -75,7 +77,9 @@ UPDATE unified_users s SET
   messages_sent = s.messages_sent + a.messages_sent,
   total_voice_time = s.total_voice_time + a.total_voice_time,
   current_season_xp = s.current_season_xp + a.current_season_xp,
-  daily_streak = GREATEST(s.daily_streak, a.daily_streak),
+  daily_streak = GREATEST(
+    CASE WHEN s.last_daily_claim >= $3::date - 1 THEN s.daily_streak ELSE 0 END,
+    CASE WHEN a.last_daily_claim >= $3::date - 1 THEN a.daily_streak ELSE 0 END),
   last_daily_claim = GREATEST(s.last_daily_claim, a.last_daily_claim),
   achievements = s.achievements || (
     SELECT coalesce(jsonb_agg(k.key ORDER BY k.key), '[]'::jsonb)
@@ -87,7 +91,8 @@ UPDATE unified_users s SET
   created_at = LEAST(s.created_at, a.created_at),
   updated_at = now()
 FROM unified_users a
-WHERE s.id = $1::bigint AND a.id = $2::bigint`;
+WHERE s.id = $1::bigint AND a.id = $2::bigint
+RETURNING s.daily_streak`;
 
 /**
  * Merge, step 2: the absorbed row becomes a tombstone pointing at the survivor. Its
@@ -174,20 +179,46 @@ INSERT INTO link_code_failures (platform, identity, attempted_at) VALUES ($1::te
 export const REVOKE_LINK_CODES_SQL = `DELETE FROM link_codes WHERE platform = $1::text AND identity = $2::text AND used_at IS NULL`;
 
 /**
- * A merge waiting for the player's yes. $1 token hash, $2 account, $3 other account,
- * $4 platform, $5 identity, $6 via, $7 source, $8 now, $9 expires.
+ * A link waiting for the redeemer's yes. $1 token hash, $2 account, $3 other account (null:
+ * the identity has none yet), $4 platform, $5 identity, $6 via, $7 source, $8 now,
+ * $9 expires, $10 and $11 the code's creator identity (null unless via a code).
  */
 export const CREATE_MERGE_CONFIRMATION_SQL = `
-INSERT INTO merge_confirmations (token_hash, user_id, other_user_id, platform, identity, via, source, created_at, expires_at)
-VALUES ($1::bytea, $2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::timestamptz, $9::timestamptz)`;
+INSERT INTO merge_confirmations
+  (token_hash, user_id, other_user_id, platform, identity, via, source, created_at, expires_at, creator_platform, creator_identity)
+VALUES ($1::bytea, $2::bigint, $3::bigint, $4::text, $5::text, $6::text, $7::text, $8::timestamptz, $9::timestamptz,
+        $10::text, $11::text)`;
 
 /** Uses a confirmation once. $1 token hash, $2 now, $3 'confirmed' | 'cancelled'. */
 export const CLAIM_MERGE_CONFIRMATION_SQL = `
 UPDATE merge_confirmations SET used_at = $2::timestamptz, outcome = $3::text
 WHERE token_hash = $1::bytea AND used_at IS NULL AND expires_at > $2::timestamptz
-RETURNING user_id, other_user_id, platform, identity, via, source`;
+RETURNING user_id, other_user_id, platform, identity, via, source, creator_platform, creator_identity`;
 
 /** Pending confirmations about an identity lapse when it is unlinked. $1 platform, $2 identity, $3 now. */
 export const REVOKE_MERGE_CONFIRMATIONS_SQL = `
 UPDATE merge_confirmations SET used_at = $3::timestamptz, outcome = 'revoked'
 WHERE platform = $1::text AND identity = $2::text AND used_at IS NULL`;
+
+/**
+ * A Telegram Login Widget flow started by a website session; sweeps flows long expired.
+ * $1 nonce hash, $2 account, $3 now, $4 expires.
+ */
+export const START_TELEGRAM_LOGIN_SQL = `
+WITH swept AS (DELETE FROM telegram_login_flows WHERE expires_at < $3::timestamptz - interval '1 day')
+INSERT INTO telegram_login_flows (nonce_hash, user_id, created_at, expires_at)
+VALUES ($1::bytea, $2::bigint, $3::timestamptz, $4::timestamptz)`;
+
+/** Whether a Login Widget payload was accepted before. $1 payload hash. */
+export const TELEGRAM_LOGIN_SEEN_SQL = `SELECT 1 FROM telegram_login_flows WHERE payload_hash = $1::bytea`;
+
+/**
+ * Uses a session's flow for one payload signed after the flow started. The payload hash
+ * is UNIQUE, so a payload is accepted once. $1 nonce hash, $2 account, $3 now,
+ * $4 payload hash, $5 payload auth_date plus the allowed clock skew.
+ */
+export const CLAIM_TELEGRAM_LOGIN_SQL = `
+UPDATE telegram_login_flows SET used_at = $3::timestamptz, payload_hash = $4::bytea
+WHERE nonce_hash = $1::bytea AND user_id = $2::bigint AND used_at IS NULL
+  AND expires_at > $3::timestamptz AND created_at <= $5::timestamptz
+RETURNING nonce_hash`;

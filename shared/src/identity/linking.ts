@@ -6,7 +6,8 @@
  *   linking.redeemLinkCode(identity, code)             -> LinkResult
  *   linking.linkIdentity({ userId, identity, proof })  -> LinkResult
  *   linking.confirmMerge({ confirmToken, by })         -> ConfirmResult
- *   linking.cancelMerge({ confirmToken })              -> { status: 'cancelled' | 'invalid_token' }
+ *   linking.cancelMerge({ confirmToken, by })          -> { status: 'cancelled' | 'invalid_token' }
+ *   linking.startTelegramLogin({ userId })             -> { sessionNonce, expiresAt }
  *   linking.previewMerge(userIdA, userIdB)             -> MergePreview
  *   linking.unlinkIdentity({ account, platform, source }) -> UnlinkResult
  *   linking.resolveUserId(userId)                      -> live account id (follows merges) | null
@@ -18,14 +19,20 @@
  *   or the code typed after /link; Discord: /link <code>; website: a form). The entering
  *   side calls redeemLinkCode with its own identity.
  * - Website: Discord OAuth2 callback (state checked there) -> linkIdentity with
- *   { kind: 'discord_oauth', discordUserId }; Telegram Login Widget -> linkIdentity with
- *   { kind: 'telegram_login', payload, botToken } (verified here).
- * - Merge confirmation: a 'needs_confirmation' result carries `preview` (both accounts and
- *   the merged result) and `confirmToken`. The bot replies with the preview and an inline
- *   keyboard [Merge: `merge:<token>`] [Cancel: `merge-cancel:<token>`]; the website shows
- *   the preview with a Confirm button posting the token. On the press, call confirmMerge
+ *   { kind: 'discord_oauth', discordUserId }; Telegram Login Widget: when the page shows
+ *   the widget, startTelegramLogin({ userId }) and keep the sessionNonce in the session;
+ *   the widget's callback -> linkIdentity with { kind: 'telegram_login', payload,
+ *   botToken, sessionNonce } (verified here; a payload links once, within 5 minutes).
+ * - Confirmation (every code, and every merge): a 'needs_confirmation' result carries
+ *   `other` (the account the redeemer would join: masked identities and names), `keeps`
+ *   (whose account stays), `preview` (both accounts and the merged result, when two
+ *   accounts merge) and `confirmToken`. The bot replies with them and an inline keyboard
+ *   [Merge: `merge:<token>`] [Cancel: `merge-cancel:<token>`]; the website shows them with
+ *   a Confirm button posting the token. On the press, call confirmMerge or cancelMerge
  *   with the token and the presser (`by`: their identity, or `{ userId }` for a website
- *   session), or cancelMerge.
+ *   session); only the redeemer's press counts.
+ * - 'busy': the sync worker is delivering one of the accounts' events; say "try again in
+ *   a few seconds". Nothing changed and a code or token is still usable.
  * - Replies: 'invalid_code' is always "invalid or expired code" (never say whether it
  *   existed); 'too_many_attempts' is "too many attempts, try again in N minutes".
  *
@@ -45,6 +52,7 @@ import {
   confirmMerge,
   linkIdentity,
   redeemLinkCode,
+  startTelegramLogin,
   type ConfirmResult,
   type LinkProof,
   type LinkResult,
@@ -73,7 +81,8 @@ export function createLinking(options: LinkingOptions) {
     linkIdentity: (input: { userId: string; identity: PlatformIdentity; proof: LinkProof }): Promise<LinkResult> =>
       linkIdentity(deps, input),
     confirmMerge: (input: { confirmToken: string; by: Player }): Promise<ConfirmResult> => confirmMerge(deps, input),
-    cancelMerge: (input: { confirmToken: string }) => cancelMerge(deps, input),
+    cancelMerge: (input: { confirmToken: string; by: Player }) => cancelMerge(deps, input),
+    startTelegramLogin: (input: { userId: string }) => startTelegramLogin(deps, input),
     previewMerge: (a: string, b: string): Promise<MergePreview> => previewMerge(deps, a, b),
     unlinkIdentity: (input: { account: Player; platform: Platform; source: SourcePlatform }): Promise<UnlinkResult> =>
       unlinkIdentity(deps, input),

@@ -8,7 +8,8 @@
  * - The older account (earlier created_at, then lower id) survives and keeps its id,
  *   primary platform, locale and settings; the other is absorbed.
  * - Summed: XP, coins, games played and won, messages, voice time, season XP.
- * - Kept: the longer daily streak and the later last claim (no second claim that day),
+ * - Kept: the longer current daily streak (one whose last claim is older than yesterday
+ *   is broken and counts as 0) and the later last claim (no second claim that day),
  *   the earlier creation time, the survivor's names (the absorbed ones fill gaps).
  * - Achievements: the union. Rank: recomputed from the summed XP by the progression
  *   statement, which also unlocks what the merged account now qualifies for (rank_<id>,
@@ -26,6 +27,7 @@ import type { PoolClient } from 'pg';
 import { UnknownPlayerError } from '../progression/progression';
 import type { Platform, SourcePlatform } from '../platform';
 import type { EventData } from '../events/event-types';
+import { utcDay } from '../progression/rewards';
 import {
   evaluateProgress,
   appendEvents,
@@ -94,7 +96,9 @@ async function combine(
   source: SourcePlatform,
   record: { via: LinkVia } | null,
 ): Promise<{ unlocked: string[]; appended: number }> {
-  await client.query(ABSORB_TOTALS_SQL, [survivor.id, absorbed.id]);
+  const {
+    rows: [absorbedTotals],
+  } = await client.query<{ daily_streak: number }>(ABSORB_TOTALS_SQL, [survivor.id, absorbed.id, utcDay(now)]);
   await client.query(TOMBSTONE_SQL, [absorbed.id, survivor.id, now]);
   await client.query(TAKE_IDENTITIES_SQL, [
     survivor.id,
@@ -122,7 +126,7 @@ async function combine(
             total_voice_time: Number(absorbed.total_voice_time),
             current_season_xp: Number(absorbed.current_season_xp),
           },
-          daily_streak: Math.max(survivor.daily_streak, absorbed.daily_streak),
+          daily_streak: absorbedTotals!.daily_streak,
           achievements_added: absorbed.achievements.filter((a) => !survivor.achievements.includes(a)).sort(),
           platforms_moved: gained,
         },

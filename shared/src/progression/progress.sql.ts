@@ -94,7 +94,9 @@ plan AS (
                 ELSE 1 END AS streak
   ) d
   WHERE NOT EXISTS (SELECT 1 FROM seen)
-    AND NOT ($13::boolean AND c.last_daily_claim IS NOT DISTINCT FROM $14::date)
+    -- A claim for a day not after the last one paid is refused, even when it commits after a
+    -- claim stamped with the next day (two replicas either side of midnight).
+    AND NOT ($13::boolean AND c.last_daily_claim IS NOT NULL AND c.last_daily_claim >= $14::date)
 ),
 next AS (
   SELECT p.id, p.xp_delta, p.coins_delta, p.streak, p.rank_id AS old_rank_id, ro.min_xp AS old_min_xp,

@@ -284,7 +284,9 @@ export function createProgression(deps: ProgressionDeps) {
 
   /**
    * The daily reward: once per UTC day. The streak grows on consecutive days and restarts
-   * at 1 after a missed day; the reward grows with the streak up to a cap.
+   * at 1 after a missed day; the reward grows with the streak up to a cap. A claim for a
+   * day that is not after the last paid one is refused ('already_claimed'), so two
+   * replicas whose clocks straddle midnight never pay one player twice.
    */
   async function claimDaily(input: {
     player: Player;
@@ -298,7 +300,14 @@ export function createProgression(deps: ProgressionDeps) {
     };
     const row = await run(input.player, change, input.profile);
     if (row.xp === null) {
-      return { status: 'already_claimed', userId: row.user_id!, nextClaimAt: nextDailyClaimAt(now()) };
+      // The day after the last claim paid, which a claim racing midnight may have stamped tomorrow.
+      const last =
+        row.last_daily_claim !== null && row.last_daily_claim > utcDay(now()) ? row.last_daily_claim : utcDay(now());
+      return {
+        status: 'already_claimed',
+        userId: row.user_id!,
+        nextClaimAt: nextDailyClaimAt(new Date(`${last}T00:00:00Z`)),
+      };
     }
     const res = result(row) as ProgressResult & { status: 'ok' };
     observe(res, input.source);

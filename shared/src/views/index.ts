@@ -3,4 +3,3 @@ export * from './leaderboard';
 export * from './daily-status';
 export * from './notification-settings';
 export * from './recorded';
-export * from './merge-sides';

@@ -18,8 +18,8 @@ export const mergeConfirmCallback: Callback = {
 /** The Cancel button under a merge preview. */
 export const mergeCancelCallback: Callback = {
   prefix: MERGE_CANCEL,
-  async run({ value, t }, press, { linking }) {
-    const { status } = await linking.cancelMerge({ confirmToken: value });
+  async run({ value, from, t }, press, { linking }) {
+    const { status } = await linking.cancelMerge({ confirmToken: value, by: telegramPlayer(from) });
     if (status === 'invalid_token') return press.answer(t.mergeExpired);
     await press.answer();
     await press.edit(t.mergeCancelled);

@@ -41,6 +41,8 @@ export interface CommandDeps {
   botUsername: string;
   /** The clock waits are measured by (tests set it). */
   now: () => Date;
+  /** The bot's numeric id; part of every dedupe key. */
+  botId: string;
   /** Every command, in menu order (for /help). */
   commands: readonly Command[];
 }
@@ -52,8 +54,12 @@ export interface Command {
   run(input: CommandInput, chat: Chat, deps: CommandDeps): Promise<void>;
 }
 
-/** A redelivered update must not award twice: every award carries this key. */
-export const dedupeKeyOf = (updateId: number) => `telegram:update:${updateId}`;
+/**
+ * A redelivered update must not award twice: every award carries this key. It names the
+ * bot, because Telegram numbers updates per bot and starts again for a new token (and
+ * after a week without updates).
+ */
+export const dedupeKeyOf = (botId: string, updateId: number) => `telegram:${botId}:update:${updateId}`;
 
 export const telegramPlayer = (from: Sender) => ({ platform: 'telegram' as const, id: from.telegramId });
 

@@ -7,10 +7,10 @@ import { dedupeKeyOf, profileOf, telegramPlayer, type Command } from './command'
  */
 export const diceCommand: Command = {
   name: 'dice',
-  async run({ updateId, messageId, from, t }, chat, { pool, progression, game }) {
-    const dedupeKey = dedupeKeyOf(updateId);
-    // A redelivered update whose game is already recorded was answered the first time.
-    if (await wasRecorded(pool, dedupeKey)) return;
+  async run({ updateId, messageId, from, t }, chat, { pool, progression, game, botId }) {
+    const dedupeKey = dedupeKeyOf(botId, updateId);
+    // A redelivered update whose game is already recorded: the result was sent the first time.
+    if (await wasRecorded(pool, dedupeKey)) return chat.reply(t.diceDuplicate);
     const { userId } = await progression.ensureUser(telegramPlayer(from), profileOf(from));
     const slot = await takeCooldown(pool, userId, 'dice', game.diceCooldownSeconds);
     if (!slot.ok) {
@@ -33,7 +33,7 @@ export const diceCommand: Command = {
         dedupeKey,
         profile: profileOf(from),
       });
-      if (res.status === 'duplicate') return;
+      if (res.status === 'duplicate') return chat.reply(t.diceDuplicate);
       await chat.reply(t.diceResult({ player, bot, outcome, xp: res.xpDelta, coins: res.coinsDelta }));
     } catch (err) {
       await releaseCooldown(pool, userId, 'dice');

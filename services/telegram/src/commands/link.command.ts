@@ -15,17 +15,15 @@ export async function redeemCode(
 }
 
 /**
- * `/link`: a one-time code (and a deep link) to enter on the website or in Discord;
- * `/link <code>`: redeems a code created there. Linking two accounts that both have
- * progress asks first, with the merge preview and Merge / Cancel buttons.
+ * `/link`: a one-time code to enter on the website or in Discord; `/link <code>`: redeems
+ * a code created there. A code always asks first: who the other account is, whose
+ * account stays, and Merge / Cancel buttons.
  */
 export const linkCommand: Command = {
   name: 'link',
   async run(input, chat, deps) {
     if (input.args) return redeemCode(input, input.args, chat, deps);
-    const { code, deepLinkPayload } = await deps.linking.createLinkCode(telegramPlayer(input.from));
-    await chat.reply(
-      input.t.linkCreated(code, `https://t.me/${deps.botUsername}?start=${deepLinkPayload}`, LINK_CODE_TTL_MS / 60_000),
-    );
+    const { code } = await deps.linking.createLinkCode(telegramPlayer(input.from));
+    await chat.reply(input.t.linkCreated(code, LINK_CODE_TTL_MS / 60_000));
   },
 };

@@ -7,7 +7,7 @@ const OFF = ['off', 'выкл', 'нет', 'no', '0'];
 /** `/notify on|off`: the cross-platform notifications preference; without an argument, its state. */
 export const notifyCommand: Command = {
   name: 'notify',
-  async run({ updateId, args, from, t }, chat, { pool, progression }) {
+  async run({ updateId, args, from, t }, chat, { pool, progression, botId }) {
     const word = args.toLowerCase();
     const enabled = ON.includes(word) ? true : OFF.includes(word) ? false : null;
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: from.telegramId }, profileOf(from));
@@ -16,7 +16,12 @@ export const notifyCommand: Command = {
       await chat.reply(t.notifyStatus(settings?.enabled ?? true));
       return;
     }
-    await progression.setNotifications({ userId, enabled, source: 'telegram', dedupeKey: dedupeKeyOf(updateId) });
+    await progression.setNotifications({
+      userId,
+      enabled,
+      source: 'telegram',
+      dedupeKey: dedupeKeyOf(botId, updateId),
+    });
     await chat.reply(enabled ? t.notifyOn : t.notifyOff);
   },
 };

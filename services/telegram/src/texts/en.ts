@@ -39,6 +39,7 @@ export const en: Texts = {
   dailyAlready: (wait) =>
     `You have already claimed today's reward. The next one is in ${wait.hours} h ${wait.minutes} min.`,
   diceCooldown: (seconds) => `Not so fast! Next game in ${seconds} s.`,
+  diceDuplicate: '🎲 This game has been played already; the result is above.',
   diceResult: (r) =>
     `🎲 You: ${r.player}, bot: ${r.bot}. ` +
     (r.outcome === 'win' ? 'You win!' : r.outcome === 'draw' ? 'A draw.' : 'The bot wins.') +
@@ -52,23 +53,32 @@ export const en: Texts = {
   notifyOn: '🔔 Notifications are on.',
   notifyOff: '🔕 Notifications are off.',
   notifyStatus: (enabled) => `Notifications are ${enabled ? 'on' : 'off'}. Change with /notify on or /notify off.`,
-  linkCreated: (code, deepLink, minutes) =>
-    `🔗 Your link code: ${code}\n` +
-    `Enter it on the website or in Discord (/link ${code}) within ${minutes} min.\n` +
-    `For another Telegram account, open: ${deepLink}`,
+  linkCreated: (code, minutes) =>
+    `🔗 Your link code: ${code}\n` + `Enter it on the website or in Discord (/link ${code}) within ${minutes} min.`,
   linkDone: (platforms, t) => `✅ Accounts linked. Platforms: ${platforms.map(t.platform).join(', ')}.`,
   linkInvalid: 'That code is invalid or expired. Create a new one with /link.',
   linkTooManyAttempts: (minutes) => `Too many attempts. Try again in ${minutes} min.`,
   linkAlready: 'These accounts are already linked.',
   linkConflict:
     'They cannot be linked: both accounts have a login on the same platform. Unlink it on the website first.',
-  mergeAsk: ({ mine, other, after }, t) => {
+  linkBusy: (seconds) => `The accounts are busy right now. Try again in ${seconds} s.`,
+  mergeAsk: ({ other, keeps, accounts }, t) => {
+    const logins = other.identities.map((i) => `${t.platform(i.platform)} ${i.shown}`).join(', ');
+    const names = other.names.length > 0 ? ` (${other.names.join(', ')})` : '';
     const line = (a: AccountView) =>
       `${a.xp} XP, ${a.coins} coins, ${a.gamesPlayed} games (${a.platforms.map(t.platform).join(', ')})`;
     return (
-      'Both accounts have progress. Merge them into one?\n\n' +
-      `This account: ${line(mine)}\nThe other: ${line(other)}\nAfter the merge: ${line(after)}\n\n` +
-      'A merge cannot be undone.'
+      `⚠️ Join this Telegram account to another account?\n\nThe other account: ${logins}${names}.\n` +
+      (keeps === 'yours'
+        ? 'Your account stays; the other one and its progress move into it.\n'
+        : 'The other account stays; this Telegram and its progress move into it.\n') +
+      'Whoever uses the other account will control the joined one too: spend its coins and unlink your Telegram. ' +
+      'Confirm only if that account is yours.' +
+      (accounts
+        ? `\n\nThis account: ${line(accounts.mine)}\nThe other: ${line(accounts.other)}\n` +
+          `After the merge: ${line(accounts.after)}`
+        : '') +
+      '\n\nThis cannot be undone.'
     );
   },
   mergeConfirm: '✅ Merge',

@@ -38,6 +38,7 @@ export const ru: Texts = {
   dailyClaimed: (r) => `🎁 Ежедневная награда: +${r.xp} опыта, +${r.coins} монет.\n🔥 Серия: ${r.streak} дн. подряд.`,
   dailyAlready: (wait) => `Награда за сегодня уже получена. Следующая через ${wait.hours} ч ${wait.minutes} мин.`,
   diceCooldown: (seconds) => `Не так быстро! Следующая игра через ${seconds} с.`,
+  diceDuplicate: '🎲 Эта игра уже сыграна, результат выше.',
   diceResult: (r) =>
     `🎲 Вы: ${r.player}, бот: ${r.bot}. ` +
     (r.outcome === 'win' ? 'Вы победили!' : r.outcome === 'draw' ? 'Ничья.' : 'Победил бот.') +
@@ -52,23 +53,33 @@ export const ru: Texts = {
   notifyOff: '🔕 Уведомления выключены.',
   notifyStatus: (enabled) =>
     `Уведомления сейчас ${enabled ? 'включены' : 'выключены'}. Изменить: /notify on или /notify off.`,
-  linkCreated: (code, deepLink, minutes) =>
+  linkCreated: (code, minutes) =>
     `🔗 Код для связки аккаунтов: ${code}\n` +
-    `Введите его на сайте или в Discord (/link ${code}) в течение ${minutes} мин.\n` +
-    `Для другого аккаунта Telegram — ссылка: ${deepLink}`,
+    `Введите его на сайте или в Discord (/link ${code}) в течение ${minutes} мин.`,
   linkDone: (platforms, t) => `✅ Аккаунты связаны. Платформы: ${platforms.map(t.platform).join(', ')}.`,
   linkInvalid: 'Код неверный или просрочен. Создайте новый командой /link.',
   linkTooManyAttempts: (minutes) => `Слишком много попыток. Попробуйте через ${minutes} мин.`,
   linkAlready: 'Эти аккаунты уже связаны.',
   linkConflict:
     'Связать нельзя: у обоих аккаунтов есть вход с одной и той же платформы. Сначала отвяжите его на сайте.',
-  mergeAsk: ({ mine, other, after }, t) => {
+  linkBusy: (seconds) => `Аккаунты сейчас заняты. Попробуйте через ${seconds} с.`,
+  mergeAsk: ({ other, keeps, accounts }, t) => {
+    const logins = other.identities.map((i) => `${t.platform(i.platform)} ${i.shown}`).join(', ');
+    const names = other.names.length > 0 ? ` (${other.names.join(', ')})` : '';
     const line = (a: AccountView) =>
       `${a.xp} опыта, ${a.coins} монет, ${a.gamesPlayed} игр (${a.platforms.map(t.platform).join(', ')})`;
     return (
-      'У обоих аккаунтов есть прогресс. Объединить их в один?\n\n' +
-      `Этот аккаунт: ${line(mine)}\nДругой: ${line(other)}\nПосле объединения: ${line(after)}\n\n` +
-      'Отменить объединение будет нельзя.'
+      `⚠️ Присоединить этот Telegram к другому аккаунту?\n\nДругой аккаунт: ${logins}${names}.\n` +
+      (keeps === 'yours'
+        ? 'Остаётся ваш аккаунт; другой аккаунт и его прогресс переходят в него.\n'
+        : 'Остаётся другой аккаунт; этот Telegram и его прогресс переходят в него.\n') +
+      'Кто пользуется другим аккаунтом, будет управлять и общим: тратить монеты и отвязать ваш Telegram. ' +
+      'Подтверждайте, только если тот аккаунт ваш.' +
+      (accounts
+        ? `\n\nЭтот аккаунт: ${line(accounts.mine)}\nДругой: ${line(accounts.other)}\n` +
+          `После объединения: ${line(accounts.after)}`
+        : '') +
+      '\n\nОтменить это будет нельзя.'
     );
   },
   mergeConfirm: '✅ Объединить',

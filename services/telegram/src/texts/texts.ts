@@ -1,4 +1,4 @@
-import type { Platform } from '@ttfd/shared';
+import type { OtherAccount, Platform } from '@ttfd/shared';
 
 export interface ProfileView {
   name: string;
@@ -32,10 +32,12 @@ export interface AccountView {
 }
 
 export interface MergePreviewView {
-  /** The account this Telegram user is on now, the one the code came from, and the result. */
-  mine: AccountView;
-  other: AccountView;
-  after: AccountView;
+  /** The account this Telegram user would join: masked identities and names. */
+  other: OtherAccount;
+  /** Whose account stays: 'theirs' also when this Telegram user has no account yet. */
+  keeps: 'yours' | 'theirs';
+  /** When two accounts merge: this user's account, the other one, and the result. */
+  accounts: { mine: AccountView; other: AccountView; after: AccountView } | null;
 }
 
 export interface Texts {
@@ -52,6 +54,8 @@ export interface Texts {
   dailyClaimed(r: { streak: number; xp: number; coins: number }): string;
   dailyAlready(wait: { hours: number; minutes: number }): string;
   diceCooldown(seconds: number): string;
+  /** A /dice update delivered again: the game was played and answered already. */
+  diceDuplicate: string;
   diceResult(r: { player: number; bot: number; outcome: 'win' | 'loss' | 'draw'; xp: number; coins: number }): string;
   topTitle(board: 'overall' | 'season', seasonName: string | null): string;
   topLine(l: BoardLine): string;
@@ -61,12 +65,13 @@ export interface Texts {
   notifyOn: string;
   notifyOff: string;
   notifyStatus(enabled: boolean): string;
-  linkCreated(code: string, deepLink: string, minutes: number): string;
+  linkCreated(code: string, minutes: number): string;
   linkDone(platforms: Platform[], t: Texts): string;
   linkInvalid: string;
   linkTooManyAttempts(minutes: number): string;
   linkAlready: string;
   linkConflict: string;
+  linkBusy(seconds: number): string;
   mergeAsk(p: MergePreviewView, t: Texts): string;
   mergeConfirm: string;
   mergeCancel: string;
