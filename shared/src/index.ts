@@ -15,6 +15,7 @@ export { AchievementRule } from './db/entities/achievement-rule.entity';
 export { StoredLinkCode, LinkCodeFailure } from './db/entities/link-code.entity';
 export { MergeConfirmation } from './db/entities/merge-confirmation.entity';
 export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
+export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';

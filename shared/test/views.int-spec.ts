@@ -6,7 +6,6 @@ import {
   findNotificationSettings,
   findProfile,
   wasRecorded,
-  type AccountSummary,
   type Progression,
 } from '@ttfd/shared';
 import { createTestDatabase, type TestDatabase } from '@ttfd/testing';

@@ -9,6 +9,7 @@ import { UnifiedUser } from './entities/unified-user.entity';
 import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { LinkCodeFailure, StoredLinkCode } from './entities/link-code.entity';
 import { MergeConfirmation } from './entities/merge-confirmation.entity';
+import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
@@ -34,6 +35,7 @@ export const entities = [
   LinkCodeFailure,
   MergeConfirmation,
   ActivityCooldown,
+  TelegramLoginFlow,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
