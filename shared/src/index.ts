@@ -40,3 +40,5 @@ export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
 export * from './service-runner';
+export * from './progression/message-batch';
+export * from './progression/voice-sessions';
