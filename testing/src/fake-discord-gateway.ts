@@ -109,6 +109,8 @@ export interface FakeGateway {
   validTokens: Set<string>;
   /** Privileged intents the application has enabled (others close with 4014). */
   allowedPrivilegedIntents: number;
+  /** While true, new WebSocket connections are dropped before the handshake (an outage). */
+  refuseConnections: boolean;
   sessions: GatewaySession[];
   guilds: Map<string, FakeGuild>;
   /** Adds a guild (sent as GUILD_CREATE to sessions that identify afterwards). */
@@ -187,6 +189,7 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
     heartbeatIntervalMs: 41_250,
     validTokens: new Set(),
     allowedPrivilegedIntents: PRIVILEGED,
+    refuseConnections: false,
     sessions: [],
     guilds: new Map(),
     addGuild(partial) {
@@ -506,6 +509,7 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
   });
 
   server.on('upgrade', (req, socket, head) => {
+    if (gateway.refuseConnections) return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

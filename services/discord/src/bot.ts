@@ -112,9 +112,6 @@ export function attachHandlers(client: Client, deps: BotDeps): void {
     for (const guild of guilds.values()) void voiceOf(guild.id).reconcile(voicePresences(guild), guild.afkChannelId);
   });
 
-  client.on('shardDisconnect', (event, shardId) =>
-    log.error({ code: event.code, shardId }, 'the gateway closed the connection for good'),
-  );
   client.on('shardReconnecting', (shardId) => log.warn({ shardId }, 'gateway connection lost; reconnecting'));
   client.on('shardResume', (shardId, replayed) => log.info({ shardId, replayed }, 'gateway session resumed'));
   client.on('error', (err) => log.error({ err }, 'discord client error'));

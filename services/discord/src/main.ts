@@ -32,6 +32,23 @@ export interface DiscordOptions {
   now?: () => number;
 }
 
+const DISALLOWED_INTENTS = 4014;
+const AUTHENTICATION_FAILED = 4004;
+
+/** What an operator can do when the gateway will not have the bot. */
+function gatewayRefusal(code: number): Error {
+  if (code === DISALLOWED_INTENTS) {
+    return new Error(
+      'Discord refused the gateway intents (4014): enable the Server Members intent (and Message Content when ' +
+        'DISCORD_MESSAGE_CONTENT=true) under Bot → Privileged Gateway Intents in the Developer Portal',
+    );
+  }
+  if (code === AUTHENTICATION_FAILED) {
+    return new Error('Discord rejected DISCORD_TOKEN (4004): reset the bot token in the Developer Portal');
+  }
+  return new Error(`the Discord gateway closed the connection for good (code ${code})`);
+}
+
 /** The bot: message XP and voice time from the gateway, written through the shared write path. */
 export async function startDiscord(
   { config, log, registry, fail }: ServiceContext<DiscordConfig>,
@@ -77,9 +94,11 @@ export async function startDiscord(
       setImmediate(() => void Promise.all([...trackers.values()].map((t) => t.idle())).then(() => resolve()));
     }),
   );
+  let refused: Error | null = null;
+  // Only the close codes discord.js will not recover from end up here (bad token, intents...).
+  client.on('shardDisconnect', (event) => fail((refused = gatewayRefusal(event.code))));
   client.login(config.DISCORD_TOKEN).catch((err: unknown) => {
-    log.fatal({ err }, 'could not log in to Discord');
-    fail(err);
+    if (!refused) fail(err);
   });
   const checkpoints = setInterval(() => {
     for (const tracker of trackers.values()) void tracker.checkpoint();
