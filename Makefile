@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
-BENCHES := award worker
+BENCHES := award worker discord
 BENCH ?= $(BENCHES)
 
 .PHONY: help install build typecheck lint test tools run bench clean

@@ -117,6 +117,7 @@ export async function startDiscord(
     async drain() {
       clearInterval(checkpoints);
       // Stop taking events first, then write what was taken: nothing received is lost.
+      client.removeAllListeners();
       await client.destroy();
       await counter.drain();
       await Promise.all([...trackers.values()].map((t) => t.checkpoint()));

@@ -41,22 +41,28 @@ fresh AS (
   LEFT JOIN discord_message_marks k ON k.user_id = c.id AND k.channel_id = m.channel_id
   WHERE m.message_id > coalesce(k.last_message_id, 0)
 ),
-windows AS (
-  SELECT o.user_id, o.message_id, o.sent_at FROM (
-    SELECT DISTINCT ON (f.user_id) f.user_id, f.message_id, f.sent_at
-    FROM fresh f
-    LEFT JOIN activity_cooldowns a ON a.user_id = f.user_id AND a.activity = $8::text
-    WHERE f.sent_at >= coalesce(a.available_at, '-infinity'::timestamptz)
-    ORDER BY f.user_id, f.message_id
-  ) o
+ordered AS (
+  SELECT f.user_id, array_agg(f.message_id ORDER BY f.message_id) AS ids,
+         array_agg(f.sent_at ORDER BY f.message_id) AS ats, a.available_at
+  FROM fresh f
+  LEFT JOIN activity_cooldowns a ON a.user_id = f.user_id AND a.activity = $8::text
+  GROUP BY f.user_id, a.available_at
+),
+-- Walks each member's messages in order, all members at once: a message opens a window
+-- when it was sent at or after the current one ends.
+walk AS (
+  SELECT o.user_id, 1 AS i, o.ids, o.ats, o.ats[1] >= coalesce(o.available_at, '-infinity'::timestamptz) AS opens,
+         CASE WHEN o.ats[1] >= coalesce(o.available_at, '-infinity'::timestamptz)
+              THEN o.ats[1] + make_interval(secs => $7::int) ELSE o.available_at END AS until
+  FROM ordered o
   UNION ALL
-  SELECT w.user_id, nx.message_id, nx.sent_at
-  FROM windows w
-  CROSS JOIN LATERAL (
-    SELECT f.message_id, f.sent_at FROM fresh f
-    WHERE f.user_id = w.user_id AND f.sent_at >= w.sent_at + make_interval(secs => $7::int)
-    ORDER BY f.message_id LIMIT 1
-  ) nx
+  SELECT w.user_id, w.i + 1, w.ids, w.ats, w.ats[w.i + 1] >= w.until,
+         CASE WHEN w.ats[w.i + 1] >= w.until THEN w.ats[w.i + 1] + make_interval(secs => $7::int) ELSE w.until END
+  FROM walk w
+  WHERE w.i < cardinality(w.ids)
+),
+windows AS (
+  SELECT user_id, ids[i] AS message_id, ats[i] AS sent_at FROM walk WHERE opens
 ),
 awarded AS (
   SELECT w.user_id, w.message_id, ($2::bigint + floor(random() * ($3::bigint - $2::bigint + 1)))::bigint AS xp
