@@ -133,8 +133,12 @@ export interface FakeGateway {
   addMember(guildId: string, member: FakeMember): void;
   /** GUILD_MEMBER_REMOVE. */
   removeMember(guildId: string, userId: string): void;
-  /** Closes every open connection with `code` (4000 and most others: the client resumes). */
-  disconnect(code?: number): void;
+  /**
+   * Closes every open connection with `code` (4000 and most others: the client resumes).
+   * `resumable: false` also ends the sessions, as Discord does when one times out: the
+   * client's RESUME gets INVALID_SESSION and it identifies again.
+   */
+  disconnect(code?: number, options?: { resumable?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -324,8 +328,11 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
         INTENTS.GuildMembers,
       );
     },
-    disconnect(code = 4000) {
-      for (const session of gateway.sessions) session.socket?.close(code, 'stand-in disconnect');
+    disconnect(code = 4000, options = {}) {
+      for (const session of gateway.sessions) {
+        if (options.resumable === false) session.resumable = false;
+        session.socket?.close(code, 'stand-in disconnect');
+      }
     },
     close: async () => {
       for (const socket of sockets) socket.terminate();

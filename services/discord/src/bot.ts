@@ -106,14 +106,22 @@ export function attachHandlers(client: Client, deps: BotDeps): void {
     );
   });
 
-  client.once('clientReady', (ready) => {
-    const guilds = ready.guilds.cache.filter((g) => counts(g.id));
-    log.info({ user: ready.user.tag, guilds: guilds.size }, 'discord gateway ready');
-    for (const guild of guilds.values()) void voiceOf(guild.id).reconcile(voicePresences(guild), guild.afkChannelId);
+  const guilds = () => client.guilds.cache.filter((g) => counts(g.id)).values();
+  // After READY and every guild's GUILD_CREATE: at start-up and after each new session.
+  client.on('shardReady', () => {
+    for (const guild of guilds()) void voiceOf(guild.id).reconcile(voicePresences(guild), guild.afkChannelId);
   });
-
-  client.on('shardReconnecting', (shardId) => log.warn({ shardId }, 'gateway connection lost; reconnecting'));
-  client.on('shardResume', (shardId, replayed) => log.info({ shardId, replayed }, 'gateway session resumed'));
+  client.once('clientReady', (ready) =>
+    log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'discord gateway ready'),
+  );
+  client.on('shardReconnecting', (shardId) => {
+    log.warn({ shardId }, 'gateway connection lost; reconnecting');
+    for (const guild of guilds()) voiceOf(guild.id).connectionLost();
+  });
+  client.on('shardResume', (shardId, replayed) => {
+    log.info({ shardId, replayed }, 'gateway session resumed');
+    for (const guild of guilds()) voiceOf(guild.id).connectionResumed();
+  });
   client.on('error', (err) => log.error({ err }, 'discord client error'));
 }
 

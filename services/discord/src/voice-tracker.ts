@@ -49,6 +49,8 @@ export function createVoiceTracker(guildId: string, deps: VoiceTrackerDeps) {
   /** Sessions whose credit failed; tried again at each checkpoint. */
   let unclosed: VoiceSession[] = [];
   let afkChannelId: string | null = null;
+  /** When the gateway connection dropped, until it resumes or a reconcile settles it. */
+  let lostAt: Date | null = null;
   let queue: Promise<void> = Promise.resolve();
 
   function enqueue(what: string, work: () => Promise<void>): Promise<void> {
@@ -114,19 +116,35 @@ export function createVoiceTracker(guildId: string, deps: VoiceTrackerDeps) {
   }
 
   return {
+    /** The gateway connection dropped: if it cannot resume, what follows is unknown. */
+    connectionLost(): void {
+      lostAt ??= new Date(now());
+    },
+
+    /** The session resumed: Discord replays what was missed, so nothing is unknown. */
+    connectionResumed(): void {
+      lostAt = null;
+    },
+
     /**
-     * At start-up (and after a fresh gateway session): continue the stored sessions of
-     * members still in voice from now, and close the others at the last time the bot
-     * knew of them. The time the bot was away is never counted.
+     * At start-up and after each new gateway session (the voice changes in between were
+     * not sent): continue the sessions of members still in voice from now, and close the
+     * others at the last time the bot knew of them. The time the bot was away or cut off
+     * is never counted.
      */
     reconcile(present: VoicePresence[], afkChannel: string | null): Promise<void> {
       const at = new Date(now());
+      const knownUntil = lostAt ?? at;
+      lostAt = null;
       return enqueue('reconcile', async () => {
         afkChannelId = afkChannel;
         const stored = await loadVoiceSessions(pool, guildId);
         const here = new Map(present.filter((p) => p.channelId !== null).map((p) => [p.discordId, p]));
         const ended: VoiceSession[] = [];
-        for (const o of occupants.values()) accrue(o, at);
+        for (const o of occupants.values()) {
+          accrue(o, knownUntil);
+          o.session.accountedUntil = at;
+        }
         for (const session of stored) {
           const p = here.get(session.discordId);
           const live = occupants.get(session.discordId);
@@ -206,9 +224,6 @@ export function createVoiceTracker(guildId: string, deps: VoiceTrackerDeps) {
 
     /** Waits for the queued work (tests, shutdown). */
     idle: () => queue,
-
-    /** Open sessions in memory (tests and logs). */
-    sessions: (): VoiceSession[] => [...occupants.values()].map((o) => ({ ...o.session })),
   };
 }
 

@@ -5,7 +5,7 @@ import {
   findLedgerMismatches,
   loadVoiceSessions,
 } from '@ttfd/shared';
-import { createTestDatabase, startFakeDiscord, type FakeDiscord, type TestDatabase } from '@ttfd/testing';
+import { createTestDatabase, startFakeDiscord, waitUntil, type FakeDiscord, type TestDatabase } from '@ttfd/testing';
 import {
   addCommunityGuild,
   AFK,
@@ -30,6 +30,8 @@ const ROBOT = '200000000000000003';
 const VERA = '200000000000000004';
 const GLEB = '200000000000000005';
 const DINA = '200000000000000006';
+const EMIL = '200000000000000007';
+const FAINA = '200000000000000008';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
 let clock = T0;
@@ -46,9 +48,12 @@ beforeAll(async () => {
     member(VERA),
     member(GLEB),
     member(DINA),
+    member(EMIL),
+    member(FAINA),
   ]);
 });
 afterEach(async () => {
+  fake.gateway.refuseConnections = false;
   await bot?.stop();
   bot = null;
 });
@@ -165,5 +170,35 @@ describe('voice time', () => {
     expect(await playerOf(db, DINA)).toMatchObject({ total_voice_time: 100, xp: 10 });
     expect(await voiceSessions(DINA)).toHaveLength(1);
     await wake.flush();
+  });
+
+  it('after a new gateway session (no resume), closes who left while cut off at the moment the connection dropped', async () => {
+    at(3000);
+    handled = 0;
+    bot = await startTestBot(db, fake, ENV, { now: () => clock });
+    await voice(3000, EMIL, VOICE_A);
+    await voice(3000, FAINA, VOICE_A);
+    const identified = fake.gateway.sessions.length;
+    const reconciled = () => bot!.logs.filter((l) => l.msg === 'voice sessions reconciled').length;
+    const before = reconciled();
+
+    at(3060);
+    fake.gateway.refuseConnections = true;
+    fake.gateway.disconnect(4000, { resumable: false });
+    await waitUntil(() => bot!.logs.some((l) => l.msg === 'gateway connection lost; reconnecting'), 10_000, 'the loss');
+    at(3100);
+    fake.gateway.setVoiceState(GUILD, FAINA, { channelId: null }); // never reaches the bot
+    at(3200);
+    fake.gateway.refuseConnections = false;
+    await fake.gateway.waitForIdentify(identified + 1, 20_000);
+    await waitUntil(() => reconciled() > before, 10_000, 'the reconcile');
+    await bot.service.parts.voiceOf(GUILD).idle();
+
+    // Faina: 3000-3060 with company, 1 full minute.
+    expect(await playerOf(db, FAINA)).toMatchObject({ total_voice_time: 60, xp: 10 });
+    // Emil: 3000-3060 with company, then alone from 3200 to 3260; 3060-3200 is not counted.
+    await voice(3260, EMIL, null);
+    expect(await playerOf(db, EMIL)).toMatchObject({ total_voice_time: 120, xp: 10 });
+    expect((await findLedgerMismatches(db.pool)).mismatches).toEqual([]);
   });
 });
