@@ -80,7 +80,7 @@ async function ours(fake: FakeDiscord, url: string) {
   await service.parts.gatewayReady;
   const pool = new Pool({ connectionString: url, max: 1 });
   const started = await push(fake);
-  let done = 0;
+  let done: number;
   for (;;) {
     const { rows } = await pool.query<{ n: string }>(`SELECT coalesce(sum(messages_sent), 0) AS n FROM unified_users`);
     if (Number(rows[0]!.n) >= MESSAGES) {
