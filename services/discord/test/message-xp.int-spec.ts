@@ -25,6 +25,7 @@ const MUTED = '100000000000000004';
 const WEBHOOK = '100000000000000005';
 const VERA = '100000000000000006';
 const GLEB = '100000000000000007';
+const ZOYA = '100000000000000008';
 
 /** An hour ago, so every timestamp below is in the past. */
 const T0 = Date.now() - 3_600_000;
@@ -40,6 +41,7 @@ beforeAll(async () => {
     member(MUTED, { roles: [MUTED_ROLE] }),
     member(VERA),
     member(GLEB),
+    member(ZOYA),
   ]);
 });
 afterEach(async () => {
@@ -95,6 +97,20 @@ describe('message XP', () => {
     for (const d of deltas) expect(d).toBeLessThanOrEqual(15);
     expect(new Set(deltas).size).toBeGreaterThan(1);
     expect((await playerOf(db, VERA))!.xp).toBe(deltas.reduce((a, b) => a + b, 0));
+  });
+
+  it('recomputes the rank and unlocks achievements in the same statement', async () => {
+    bot = await startTestBot(db, fake, { DISCORD_MESSAGE_XP_MIN: '100', DISCORD_MESSAGE_XP_MAX: '100' });
+    for (let i = 0; i < 100; i++) say(ZOYA, T0 + i * SECOND);
+    await settle(bot, 'message_create', 100);
+    const { rows } = await db.pool.query(
+      `SELECT xp::int, rank_id, achievements FROM unified_users WHERE discord_id = $1`,
+      [ZOYA],
+    );
+    expect(rows[0]).toEqual({ xp: 200, rank_id: 2, achievements: ['hundred_messages', 'rank_2'] });
+    const events = (await eventsOf(db, ZOYA)).map((e) => e.event_type);
+    expect(events.filter((t) => t === 'rank_up')).toHaveLength(1);
+    expect(events.filter((t) => t === 'achievement_unlocked')).toHaveLength(2);
   });
 
   it('ignores bots, webhooks, DMs, no-XP channels and members with a no-XP role', async () => {

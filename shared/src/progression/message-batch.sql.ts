@@ -1,3 +1,5 @@
+import { unlockedAchievementsSql } from './achievements.sql';
+
 /**
  * The batched variant of the progress statement for chat messages: one statement for a
  * flush of many members' messages. Per member it locks the row, keeps only the messages
@@ -83,23 +85,18 @@ next AS (
   CROSS JOIN LATERAL (
     SELECT id, name FROM ranks WHERE min_xp <= p.xp + p.xp_delta ORDER BY min_xp DESC LIMIT 1
   ) r
-  CROSS JOIN LATERAL (
-    SELECT coalesce(jsonb_agg(a.key ORDER BY a.key), '[]'::jsonb) AS keys
-    FROM (
-      SELECT ar.key FROM achievement_rules ar
-      WHERE CASE ar.stat
-              WHEN 'games_played' THEN p.games_played
-              WHEN 'games_won' THEN p.games_won
-              WHEN 'messages_sent' THEN p.messages_sent + p.messages
-              WHEN 'total_voice_time' THEN p.total_voice_time
-              WHEN 'daily_streak' THEN p.daily_streak
-              WHEN 'linked_platforms' THEN p.linked
-            END >= ar.threshold
-      UNION ALL
-      SELECT 'rank_' || rk.id FROM ranks rk WHERE rk.min_xp > 0 AND rk.min_xp <= p.xp + p.xp_delta
-    ) a
-    WHERE NOT p.achievements ? a.key
-  ) ach
+  ${unlockedAchievementsSql(
+    {
+      games_played: 'p.games_played',
+      games_won: 'p.games_won',
+      messages_sent: 'p.messages_sent + p.messages',
+      total_voice_time: 'p.total_voice_time',
+      daily_streak: 'p.daily_streak',
+      linked_platforms: 'p.linked',
+    },
+    'p.xp + p.xp_delta',
+    'p.achievements',
+  )}
 ),
 upd AS (
   UPDATE unified_users u SET
