@@ -182,7 +182,8 @@ function memberJson(m: FakeMember, withUser = true) {
  */
 export function startFakeGateway(server: http.Server, port: number): FakeGateway {
   const wss = new WebSocketServer({ noServer: true });
-  const identified: ((s: GatewaySession) => void)[] = [];
+  /** Waiters of waitForIdentify; each returns true once satisfied. */
+  let identified: (() => boolean)[] = [];
   let nextId = BigInt(snowflakeAt(Date.now()));
   let increment = 0;
   const sockets = new Set<WebSocket>();
@@ -225,7 +226,9 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
         if (check()) return;
         const timer = setTimeout(() => reject(new Error(`no IDENTIFY #${count} within ${timeoutMs} ms`)), timeoutMs);
         identified.push(() => {
-          if (check()) clearTimeout(timer);
+          if (!check()) return false;
+          clearTimeout(timer);
+          return true;
         });
       });
     },
@@ -487,7 +490,7 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
           if ((intents & INTENTS.Guilds) !== 0) {
             for (const guild of guilds) send(session, 'GUILD_CREATE', guildCreate(guild, intents));
           }
-          for (const notify of identified.splice(0)) notify(session);
+          identified = identified.filter((satisfied) => !satisfied());
           return;
         }
         case OP.Resume: {
