@@ -59,9 +59,10 @@ export async function startDiscord(
   await dataSource.initialize();
   const pool = poolOf(dataSource);
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
-  const progression = createProgression({ pool, wake, metrics: createProgressionMetrics(registry) });
+  const progressionMetrics = createProgressionMetrics(registry);
+  const progression = createProgression({ pool, wake, metrics: progressionMetrics });
   const counter = createMessageCounter(
-    { pool, wake, log, metrics },
+    { pool, wake, log, metrics, progressionMetrics },
     {
       flushMs: config.DISCORD_FLUSH_MS,
       cooldownSeconds: config.DISCORD_MESSAGE_XP_COOLDOWN_SECONDS,

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { recordMessageBatch, type Logger, type MemberMessages, type Wake } from '@ttfd/shared';
+import { recordMessageBatch, type Logger, type MemberMessages, type ProgressionMetrics, type Wake } from '@ttfd/shared';
 import type { DiscordMetrics } from './metrics';
 
 export interface MessageCounterOptions {
@@ -38,7 +38,7 @@ const RETRY_MS = 1000;
  * had already counted.
  */
 export function createMessageCounter(
-  deps: { pool: Pool; wake: Wake; log: Logger; metrics: DiscordMetrics },
+  deps: { pool: Pool; wake: Wake; log: Logger; metrics: DiscordMetrics; progressionMetrics?: ProgressionMetrics },
   options: MessageCounterOptions,
 ): MessageCounter {
   const { pool, wake, log, metrics } = deps;
@@ -87,6 +87,7 @@ export function createMessageCounter(
         try {
           const result = await recordMessageBatch(pool, batch, options, known);
           if (result.events > 0 || result.created > 0) wake.signal();
+          if (result.xp > 0) deps.progressionMetrics?.xpAwarded.inc({ platform: 'discord' }, result.xp);
           if (result.counted < size)
             metrics.events.inc({ type: 'message_create', outcome: 'duplicate' }, size - result.counted);
           metrics.flushSize.observe(size);

@@ -1,5 +1,12 @@
 import { findLedgerMismatches } from '@ttfd/shared';
-import { createTestDatabase, fakeUser, startFakeDiscord, type FakeDiscord, type TestDatabase } from '@ttfd/testing';
+import {
+  createTestDatabase,
+  fakeUser,
+  startFakeDiscord,
+  waitUntil,
+  type FakeDiscord,
+  type TestDatabase,
+} from '@ttfd/testing';
 import {
   addCommunityGuild,
   eventsOf,
@@ -26,6 +33,7 @@ const WEBHOOK = '100000000000000005';
 const VERA = '100000000000000006';
 const GLEB = '100000000000000007';
 const ZOYA = '100000000000000008';
+const IGOR = '100000000000000009';
 
 /** An hour ago, so every timestamp below is in the past. */
 const T0 = Date.now() - 3_600_000;
@@ -42,6 +50,7 @@ beforeAll(async () => {
     member(VERA),
     member(GLEB),
     member(ZOYA),
+    member(IGOR),
   ]);
 });
 afterEach(async () => {
@@ -111,6 +120,16 @@ describe('message XP', () => {
     const events = (await eventsOf(db, ZOYA)).map((e) => e.event_type);
     expect(events.filter((t) => t === 'rank_up')).toHaveLength(1);
     expect(events.filter((t) => t === 'achievement_unlocked')).toHaveLength(2);
+  });
+
+  it('writes every message it took before it stops', async () => {
+    bot = await startTestBot(db, fake, { DISCORD_FLUSH_MS: '5000' });
+    for (let i = 0; i < 30; i++) say(IGOR, T0 + i * SECOND);
+    await waitUntil(async () => (await bot!.handled('message_create')) === 30, 10_000, '30 messages taken');
+    expect(await playerOf(db, IGOR)).toBeNull(); // still coalescing
+    await bot.stop();
+    bot = null;
+    expect(await playerOf(db, IGOR)).toMatchObject({ messages_sent: 30 });
   });
 
   it('ignores bots, webhooks, DMs, no-XP channels and members with a no-XP role', async () => {

@@ -105,6 +105,7 @@ describe('the process', () => {
     await waitUntil(async () => (await playerOf(db, CAROL))?.messages_sent === 1, 10_000, 'the message counted');
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/ttfd_discord_events_total\{[^}]*type="message_create"[^}]*outcome="counted"[^}]*\} 1/);
+    expect(metrics).toMatch(/ttfd_xp_awarded_total\{[^}]*platform="discord"[^}]*\} (1[5-9]|2[0-5])\n/);
     expect(metrics).toContain('ttfd_discord_flush_messages_count');
     expect(metrics).toContain('ttfd_discord_flush_lag_seconds_bucket');
     proc.child.kill('SIGTERM');
