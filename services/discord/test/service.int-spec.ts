@@ -81,20 +81,24 @@ describe('configuration', () => {
 
 describe('the process', () => {
   it('connects through GET /gateway/bot, serves /readyz and /metrics, counts, and drains on SIGTERM', async () => {
-    const port = 18_000 + Math.floor(Math.random() * 2000);
     const identified = fake.gateway.sessions.length;
     const proc = start({
       DATABASE_URL: db.url,
       DISCORD_TOKEN: TOKEN,
       DISCORD_GUILD_ID: GUILD,
       DISCORD_API_ROOT: fake.url,
-      PORT: String(port),
+      PORT: '0',
     });
     const session = await fake.gateway.waitForIdentify(identified + 1, 20_000);
     expect(fake.calls.some((c) => c.method === 'GET' && c.path === '/gateway/bot')).toBe(true);
     // The least intents: Guilds, GuildMembers, GuildVoiceStates, GuildMessages; no MessageContent.
     expect(session.intents).toBe(
       INTENTS.Guilds | INTENTS.GuildMembers | INTENTS.GuildVoiceStates | INTENTS.GuildMessages,
+    );
+    const port = await waitUntil(
+      () => /"port":(\d+)[^\n]*serving \/healthz/.exec(proc.output())?.[1],
+      20_000,
+      'the port in the log',
     );
     await waitUntil(
       async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
