@@ -1,10 +1,9 @@
 #!/usr/bin/env node
+import { Pool } from 'pg';
 import {
-  createDataSource,
   createProgression,
   createProgressionMetrics,
   createWake,
-  poolOf,
   runService,
   startService,
   type Logger,
@@ -55,9 +54,17 @@ export async function startDiscord(
   options: DiscordOptions = {},
 ): Promise<DiscordParts> {
   const metrics = createDiscordMetrics(registry);
-  const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 10, applicationName: 'ttfd-discord' });
-  await dataSource.initialize();
-  const pool = poolOf(dataSource);
+  // The bot needs no entities: every query is the write path's SQL on a plain pool.
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    application_name: 'ttfd-discord',
+    max: 10,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle connection the server dropped: pg discards it; the next query opens another.
+  pool.on('error', (err) => log.warn({ err }, 'a database connection was lost'));
+  await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first flush
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   const progressionMetrics = createProgressionMetrics(registry);
   const progression = createProgression({ pool, wake, metrics: progressionMetrics });
@@ -123,7 +130,7 @@ export async function startDiscord(
       await counter.drain();
       await Promise.all([...trackers.values()].map((t) => t.checkpoint()));
       await wake.flush();
-      await dataSource.destroy();
+      await pool.end();
     },
   };
 }
