@@ -148,7 +148,11 @@ export function createVoiceTracker(guildId: string, deps: VoiceTrackerDeps) {
         for (const session of stored) {
           const p = here.get(session.discordId);
           const live = occupants.get(session.discordId);
-          if (live && live.session.sessionId === session.sessionId) continue;
+          if (live) {
+            // A stored session older than the live one was left by a credit that failed.
+            if (live.session.sessionId !== session.sessionId) ended.push(session);
+            continue;
+          }
           if (!p) {
             ended.push(session);
             continue;
