@@ -19,6 +19,7 @@ describe('telegram configuration', () => {
       ...base,
       LOG_LEVEL: 'info',
       PORT: 8081,
+      SHUTDOWN_GRACE_SECONDS: 20,
       TELEGRAM_MODE: 'polling',
       TELEGRAM_API_ROOT: 'https://api.telegram.org',
       TELEGRAM_DICE_COOLDOWN_SECONDS: 30,
