@@ -126,6 +126,7 @@ export async function startDiscord(
       clearInterval(checkpoints);
       // Stop taking events first, then write what was taken: nothing received is lost.
       client.removeAllListeners();
+      client.on('error', (err) => log.warn({ err }, 'discord client error while stopping'));
       await client.destroy();
       await counter.drain();
       await Promise.all([...trackers.values()].map((t) => t.checkpoint()));
