@@ -16,6 +16,7 @@ export { StoredLinkCode, LinkCodeFailure } from './db/entities/link-code.entity'
 export { MergeConfirmation } from './db/entities/merge-confirmation.entity';
 export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
+export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';
@@ -52,3 +53,5 @@ export * from './identity/telegram-login';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';
+export * from './progression/message-batch';
+export * from './progression/voice-sessions';

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { listenFake, readBody, sendJson, sleep } from './http-fake';
+import { startFakeGateway, type FakeGateway } from './fake-discord-gateway';
 
 /** One REST request the fake received (path without the /api/v10 prefix). */
 export interface DiscordCall {
@@ -61,6 +62,8 @@ export interface FakeDiscord {
   delayMs: number;
   /** Global application commands, as the last bulk overwrite set them. */
   commands: unknown[];
+  /** The gateway WebSocket on the same port (its URL is what GET /gateway/bot answers). */
+  gateway: FakeGateway;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     messages: [],
     delayMs: 0,
     commands: [],
+    gateway: null as unknown as FakeGateway,
     addMember(guildId, userId, roles = []) {
       if (!members.has(guildId)) members.set(guildId, new Map());
       members.get(guildId)!.set(userId, [...roles]);
@@ -126,6 +130,13 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     let m: RegExpExecArray | null;
     const ok = (status: number, result?: unknown) => sendJson(res, status, result, rateHeaders(4, 1, 'fake-bucket'));
     if (method === 'GET' && path === '/users/@me') return ok(200, BOT_USER);
+    if (method === 'GET' && path === '/gateway/bot') {
+      return ok(200, {
+        url: fake.gateway.url,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 86_400_000, max_concurrency: 1 },
+      });
+    }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body?.recipient_id ?? '');
       if (!/^\d+$/.test(recipient)) return fail(res, { status: 400, code: 50035, message: 'Invalid Form Body' });
@@ -250,6 +261,10 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     run().catch((err: Error) => sendJson(res, 500, { code: 0, message: err.message }));
   });
   fake.url = `http://127.0.0.1:${started.port}/api`;
-  fake.close = started.close;
+  fake.gateway = startFakeGateway(started.server, started.port);
+  fake.close = async () => {
+    await fake.gateway.close();
+    await started.close();
+  };
   return fake;
 }

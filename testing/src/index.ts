@@ -9,6 +9,19 @@ export {
   type DiscordCall,
   type DiscordSentMessage,
 } from './fake-discord';
+export {
+  snowflakeAt,
+  fakeUser,
+  INTENTS,
+  CHANNEL_TYPES,
+  DISCORD_EPOCH,
+  type FakeGateway,
+  type FakeGuild,
+  type FakeMember,
+  type FakeUser,
+  type GatewaySession,
+  type MessageInput,
+} from './fake-discord-gateway';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { waitUntil, sleep } from './http-fake';
 /** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */

@@ -9,6 +9,7 @@ import { UnifiedUser } from './entities/unified-user.entity';
 import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { LinkCodeFailure, StoredLinkCode } from './entities/link-code.entity';
 import { MergeConfirmation } from './entities/merge-confirmation.entity';
+import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-activity.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
@@ -18,6 +19,7 @@ import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-Activ
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
+import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -36,6 +38,8 @@ export const entities = [
   MergeConfirmation,
   ActivityCooldown,
   TelegramLoginFlow,
+  DiscordMessageMark,
+  DiscordVoiceSession,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -47,6 +51,7 @@ export const migrations = [
   EntitiesMatchSchema1764500000000,
   LeaderboardScores1764600000000,
   LinkingHardening1764800000000,
+  DiscordActivity1764900000000,
 ];
 
 export interface DataSourceOptions {

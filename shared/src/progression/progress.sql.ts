@@ -16,6 +16,7 @@
 import type { SourcePlatform } from '../platform';
 import type { EventType, StatDeltas } from '../events/event-types';
 import { DAILY_REWARD } from './rewards';
+import { unlockedAchievementsSql } from './achievements.sql';
 
 export type IdentityColumn = 'telegram_id' | 'discord_id' | 'website_email' | 'id';
 
@@ -106,23 +107,18 @@ next AS (
   CROSS JOIN LATERAL (
     SELECT id, name, min_xp FROM ranks WHERE min_xp <= p.xp + p.xp_delta ORDER BY min_xp DESC LIMIT 1
   ) r
-  CROSS JOIN LATERAL (
-    SELECT coalesce(jsonb_agg(a.key ORDER BY a.key), '[]'::jsonb) AS keys
-    FROM (
-      SELECT ar.key FROM achievement_rules ar
-      WHERE CASE ar.stat
-              WHEN 'games_played' THEN p.games_played + $4::int
-              WHEN 'games_won' THEN p.games_won + $5::int
-              WHEN 'messages_sent' THEN p.messages_sent + $6::bigint
-              WHEN 'total_voice_time' THEN p.total_voice_time + $7::bigint
-              WHEN 'daily_streak' THEN p.streak
-              WHEN 'linked_platforms' THEN p.linked
-            END >= ar.threshold
-      UNION ALL
-      SELECT 'rank_' || rk.id FROM ranks rk WHERE rk.min_xp > 0 AND rk.min_xp <= p.xp + p.xp_delta
-    ) a
-    WHERE NOT p.achievements ? a.key
-  ) ach
+  ${unlockedAchievementsSql(
+    {
+      games_played: 'p.games_played + $4::int',
+      games_won: 'p.games_won + $5::int',
+      messages_sent: 'p.messages_sent + $6::bigint',
+      total_voice_time: 'p.total_voice_time + $7::bigint',
+      daily_streak: 'p.streak',
+      linked_platforms: 'p.linked',
+    },
+    'p.xp + p.xp_delta',
+    'p.achievements',
+  )}
   WHERE p.coins + p.coins_delta >= 0 AND p.xp + p.xp_delta >= 0
 ),
 upd AS (

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+import { Pool } from 'pg';
+import {
+  createProgression,
+  createProgressionMetrics,
+  createWake,
+  runService,
+  startService,
+  type Logger,
+  type RunningService,
+  type ServiceContext,
+  type ServiceParts,
+} from '@ttfd/shared';
+import type { Client } from 'discord.js';
+import { attachHandlers, createClient, gatewayReady } from './bot';
+import { configSchema, type DiscordConfig } from './config';
+import { createMessageCounter, type MessageCounter } from './message-counter';
+import { createDiscordMetrics } from './metrics';
+import { createVoiceTracker, type VoiceTracker } from './voice-tracker';
+
+export interface DiscordParts extends ServiceParts {
+  client: Client;
+  counter: MessageCounter;
+  voiceOf: (guildId: string) => VoiceTracker;
+  /** Resolves once the gateway is ready and the open voice sessions are reconciled. */
+  gatewayReady: Promise<void>;
+}
+
+export interface DiscordOptions {
+  /** The clock of voice time (Unix ms); tests drive it. */
+  now?: () => number;
+}
+
+const DISALLOWED_INTENTS = 4014;
+const AUTHENTICATION_FAILED = 4004;
+
+/** What an operator can do when the gateway will not have the bot. */
+function gatewayRefusal(code: number): Error {
+  if (code === DISALLOWED_INTENTS) {
+    return new Error(
+      'Discord refused the gateway intents (4014): enable the Server Members intent (and Message Content when ' +
+        'DISCORD_MESSAGE_CONTENT=true) under Bot → Privileged Gateway Intents in the Developer Portal',
+    );
+  }
+  if (code === AUTHENTICATION_FAILED) {
+    return new Error('Discord rejected DISCORD_TOKEN (4004): reset the bot token in the Developer Portal');
+  }
+  return new Error(`the Discord gateway closed the connection for good (code ${code})`);
+}
+
+/** The bot: message XP and voice time from the gateway, written through the shared write path. */
+export async function startDiscord(
+  { config, log, registry, fail }: ServiceContext<DiscordConfig>,
+  options: DiscordOptions = {},
+): Promise<DiscordParts> {
+  const metrics = createDiscordMetrics(registry);
+  // The bot needs no entities: every query is the write path's SQL on a plain pool.
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    application_name: 'ttfd-discord',
+    max: 10,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle connection the server dropped: pg discards it; the next query opens another.
+  pool.on('error', (err) => log.warn({ err }, 'a database connection was lost'));
+  await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first flush
+  const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
+  const progressionMetrics = createProgressionMetrics(registry);
+  const progression = createProgression({ pool, wake, metrics: progressionMetrics });
+  const counter = createMessageCounter(
+    { pool, wake, log, metrics, progressionMetrics },
+    {
+      flushMs: config.DISCORD_FLUSH_MS,
+      cooldownSeconds: config.DISCORD_MESSAGE_XP_COOLDOWN_SECONDS,
+      xpMin: config.DISCORD_MESSAGE_XP_MIN,
+      xpMax: config.DISCORD_MESSAGE_XP_MAX,
+    },
+  );
+  const trackers = new Map<string, VoiceTracker>();
+  const voiceOf = (guildId: string) => {
+    let tracker = trackers.get(guildId);
+    if (!tracker) {
+      tracker = createVoiceTracker(guildId, {
+        pool,
+        progression,
+        log,
+        metrics,
+        xpPerMinute: config.DISCORD_VOICE_XP_PER_MINUTE,
+        now: options.now ?? Date.now,
+      });
+      trackers.set(guildId, tracker);
+    }
+    return tracker;
+  };
+
+  const client = createClient(config);
+  attachHandlers(client, { config, log, metrics, counter, voiceOf });
+  const ready = new Promise<void>((resolve) =>
+    client.once('clientReady', () => {
+      // The reconcile queued by the handler runs first on each tracker's queue.
+      setImmediate(() => void Promise.all([...trackers.values()].map((t) => t.idle())).then(() => resolve()));
+    }),
+  );
+  let refused: Error | null = null;
+  // Only the close codes discord.js will not recover from end up here (bad token, intents...).
+  client.on('shardDisconnect', (event) => fail((refused = gatewayRefusal(event.code))));
+  client.login(config.DISCORD_TOKEN).catch((err: unknown) => {
+    if (!refused) fail(err);
+  });
+  const checkpoints = setInterval(() => {
+    for (const tracker of trackers.values()) void tracker.checkpoint();
+  }, config.DISCORD_VOICE_CHECKPOINT_SECONDS * 1000);
+  checkpoints.unref();
+
+  return {
+    client,
+    counter,
+    voiceOf,
+    gatewayReady: ready,
+    async ready() {
+      if (!gatewayReady(client)) throw new Error('the Discord gateway is not ready');
+      await pool.query('SELECT 1');
+    },
+    async drain() {
+      clearInterval(checkpoints);
+      // Stop taking events first, then write what was taken: nothing received is lost.
+      client.removeAllListeners();
+      client.on('error', (err) => log.warn({ err }, 'discord client error while stopping'));
+      await client.destroy();
+      await counter.drain();
+      await Promise.all([...trackers.values()].map((t) => t.checkpoint()));
+      await wake.flush();
+      await pool.end();
+    },
+  };
+}
+
+export type DiscordService = RunningService<DiscordParts>;
+
+/** The bot and its port, as main.ts runs them (tests start it this way). */
+export function startDiscordService(
+  config: DiscordConfig,
+  log: Logger,
+  options: DiscordOptions & { fail?: (err: unknown) => void } = {},
+): Promise<DiscordService> {
+  return startService({
+    name: 'discord',
+    config,
+    log,
+    fail: options.fail,
+    start: (ctx: ServiceContext<DiscordConfig>) => startDiscord(ctx, options),
+  });
+}
+
+if (require.main === module) runService({ name: 'discord', schema: configSchema, start: (ctx) => startDiscord(ctx) });
