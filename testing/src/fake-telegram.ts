@@ -37,6 +37,8 @@ export interface FakeTelegram {
   clearFaults(): void;
   /** Every send to the chat fails with 403 "bot was blocked by the user". */
   blockChat(chatId: string | number): void;
+  /** The user unblocks the bot: sends to the chat work again. */
+  unblockChat(chatId: string | number): void;
   /** Every send to the chat fails with 400 "chat not found". */
   forgetChat(chatId: string | number): void;
   /** Delay before answering each request (ms). */
@@ -131,6 +133,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
     },
     clearFaults: () => void faults.splice(0),
     blockChat: (chatId) => void blocked.add(String(chatId)),
+    unblockChat: (chatId) => void blocked.delete(String(chatId)),
     forgetChat: (chatId) => void unknown.add(String(chatId)),
     pushUpdate(update) {
       const id = (update.update_id as number | undefined) ?? nextUpdateId;

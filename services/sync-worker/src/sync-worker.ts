@@ -6,6 +6,7 @@ import {
   EVENTS_CHANNEL,
   loadRankRoleIds,
   loadRecipients,
+  markUnreachable,
   recordDeliveries,
   retryEvents,
   type ClaimedEvent,
@@ -14,6 +15,7 @@ import {
   type DeliveryRecord,
   type Logger,
   type RetriedEvent,
+  type UnreachableTarget,
 } from '@ttfd/shared';
 import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
@@ -25,8 +27,9 @@ import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 export interface SyncWorkerOptions {
   /**
    * Connections for batches and receipts. Its sessions should carry
-   * `idle_in_transaction_session_timeout` = the lease, so a hung worker loses its batch;
-   * it needs more connections than `batchesInFlight`.
+   * `idle_in_transaction_session_timeout` = the lease, so a frozen worker loses its batch
+   * (a live one keeps it with a heartbeat while it sends); it needs more connections than
+   * `batchesInFlight`.
    */
   pool: Pool;
   /** A new client for the LISTEN connection. */
@@ -59,7 +62,9 @@ interface Settlement {
   retried: RetriedEvent[];
   dead: DeadEvent[];
   records: DeliveryRecord[];
-  /** Events handled for the first time: the website hears of them now. */
+  /** Targets players refused in this batch: turned off for them at commit. */
+  unreachable: UnreachableTarget[];
+  /** Events whose live update has not gone out yet: the website hears of them now. */
   live: string[];
   outcomes: { event: ClaimedEvent; outcome: Outcome }[];
 }
@@ -96,19 +101,30 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   /** Records how an event ended; returns false when the player's later events must wait. */
   function conclude(event: ClaimedEvent, delivery: EventDelivery | null, s: Settlement): boolean {
-    if (event.attempts === 0) s.live.push(event.id);
+    const announce = !event.liveSent;
+    if (announce) s.live.push(event.id);
+    // An event that comes back (a retry, a replay) keeps a receipt of its live update, so
+    // it is published once; one processed now never comes back and needs none.
+    const rememberLive = () => {
+      if (announce) s.records.push({ eventId: event.id, target: 'website:live', status: 'sent', detail: null });
+    };
     if (event.settled) {
       s.outcomes.push({ event, outcome: 'ok' });
       return true;
     }
     const effects = effectsOf(event.eventType);
     if (!effects) {
+      rememberLive();
       s.dead.push({ ctid: event.ctid!, error: `unknown event type "${event.eventType}": no handler for it` });
       s.outcomes.push({ event, outcome: 'dead' });
       return true;
     }
-    if (delivery) s.records.push(...delivery.records);
+    if (delivery) {
+      s.records.push(...delivery.records);
+      s.unreachable.push(...delivery.unreachable);
+    }
     const failures = delivery?.failures ?? [];
+    if (failures.length > 0) rememberLive();
     const permanent = failures.find((f) => f instanceof DeliveryError && f.failure === 'permanent');
     if (permanent) {
       s.dead.push({ ctid: event.ctid!, error: permanent.message });
@@ -180,7 +196,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           try {
             delivery = await deliverEvent(event, effects, recipients.get(event.userId), ctx);
           } catch (err) {
-            delivery = { records: [], skipped: [], failures: [err as Error] };
+            delivery = { records: [], skipped: [], unreachable: [], failures: [err as Error] };
           }
         }
         if (!conclude(event, delivery, s)) return;
@@ -203,10 +219,28 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         await client.query('COMMIT');
         return 0;
       }
-      const s: Settlement = { completed: [], retried: [], dead: [], records: [], live: [], outcomes: [] };
-      await handle(events, client, s);
+      const s: Settlement = {
+        completed: [],
+        retried: [],
+        dead: [],
+        records: [],
+        unreachable: [],
+        live: [],
+        outcomes: [],
+      };
+      // The sends leave the batch transaction idle, and the server ends a session idle
+      // for a whole lease: a brownout (timeouts, rate-limit waits) would lose the batch's
+      // settlement and never count its attempts. A live worker keeps its lease; a frozen
+      // one stops answering and loses it.
+      const heartbeat = setInterval(() => client.query('SELECT 1').catch(() => {}), leaseMs / 3);
+      try {
+        await handle(events, client, s);
+      } finally {
+        clearInterval(heartbeat);
+      }
       await drivers.website.publish(s.live, client);
       await recordDeliveries(client, s.records);
+      await markUnreachable(client, s.unreachable);
       await completeEvents(client, s.completed);
       await retryEvents(client, s.retried);
       await deadLetterEvents(client, s.dead);

@@ -11,6 +11,7 @@ import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
+import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -23,6 +24,7 @@ export const migrations = [
   Identity1764200000000,
   EventDelivery1764300000000,
   ActivityCooldowns1764400000000,
+  DeliveryHardening1764700000000,
 ];
 
 export interface DataSourceOptions {

@@ -1,15 +1,17 @@
 import type { Platform } from '@ttfd/shared';
 
 /**
- * - permanent: the platform will refuse this every time (missing permissions, unknown
- *   member, bot blocked, chat not found): the event is dead-lettered at once.
- * - transient: try again later with backoff (5xx, network, timeouts, a bad token).
+ * - unreachable: the player refuses this target (blocked the bot, chat not found, DMs
+ *   closed, not in the guild): that target is turned off for them; not a fault.
+ * - permanent: a fault retrying cannot fix (missing permissions, an unknown role, a bad
+ *   request): the event is dead-lettered at once.
+ * - transient: try again later with backoff (5xx, network, timeouts).
  * - rate_limited: try again after `retryAfterMs`; it does not count as a failed attempt.
  */
-export type DeliveryFailure = 'permanent' | 'transient' | 'rate_limited';
+export type DeliveryFailure = 'unreachable' | 'permanent' | 'transient' | 'rate_limited';
 
 /** How a driver call ended, for `ttfd_driver_requests_total{platform,outcome}`. */
-export type DriverOutcome = 'ok' | 'rate_limited' | 'transient_error' | 'permanent_error';
+export type DriverOutcome = 'ok' | 'rate_limited' | 'transient_error' | 'permanent_error' | 'unreachable';
 
 export type ObserveRequest = (outcome: DriverOutcome) => void;
 
@@ -35,5 +37,6 @@ export class DeliveryError extends Error {
 export function outcomeOf(err: unknown): DriverOutcome {
   if (!(err instanceof DeliveryError)) return 'transient_error';
   if (err.failure === 'rate_limited') return 'rate_limited';
+  if (err.failure === 'unreachable') return 'unreachable';
   return err.failure === 'permanent' ? 'permanent_error' : 'transient_error';
 }

@@ -35,8 +35,10 @@ export interface DiscordDriverOptions {
   observe?: ObserveRequest;
 }
 
-/** Missing permissions, unknown member/user/role, missing access, DMs closed: retrying cannot help. */
-const PERMANENT_CODES = new Set([50013, 10007, 10013, 10011, 50001, 50007]);
+/** Unknown member (left the guild), unknown user, DMs closed: the player cannot be reached there. */
+const UNREACHABLE_CODES = new Set([10007, 10013, 50007]);
+/** Missing permissions, unknown role, missing access: a fault of our setup that retrying cannot fix. */
+const PERMANENT_CODES = new Set([50013, 10011, 50001]);
 const UNKNOWN_CHANNEL = 10003;
 const AUDIT_REASON = 'TTFD rank sync';
 
@@ -50,6 +52,8 @@ function classify(err: unknown): DeliveryError {
   }
   if (err instanceof DiscordAPIError) {
     const what = `${err.status} ${err.code} ${err.message}`;
+    if (typeof err.code === 'number' && UNREACHABLE_CODES.has(err.code))
+      return new DeliveryError('discord', 'unreachable', what, { cause: err });
     if (typeof err.code === 'number' && PERMANENT_CODES.has(err.code))
       return new DeliveryError('discord', 'permanent', what, { cause: err });
     if (err.status >= 500 || err.status === 401 || err.status === 408 || err.code === UNKNOWN_CHANNEL)

@@ -25,9 +25,11 @@ function classify(err: unknown): DeliveryError {
         retryAfterMs: (err.retryAfter ?? 1) * 1000,
         cause: err,
       });
-    // 403: the bot was blocked or kicked; 400: chat not found, bad request. 401/404: a bad token.
-    if (err.errorCode === 403 || err.errorCode === 400)
-      return new DeliveryError('telegram', 'permanent', what, { cause: err });
+    // 403: the bot was blocked or kicked, the user deactivated; 400 chat not found: the
+    // player cannot be reached. Any other 400 is a bad request of ours. 401/404: a bad token.
+    if (err.errorCode === 403 || (err.errorCode === 400 && /chat not found/i.test(err.description)))
+      return new DeliveryError('telegram', 'unreachable', what, { cause: err });
+    if (err.errorCode === 400) return new DeliveryError('telegram', 'permanent', what, { cause: err });
     return new DeliveryError('telegram', 'transient', what, { cause: err });
   }
   if (err instanceof TimeoutError || err instanceof ParseError)

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type DeliveryTarget = 'telegram:message' | 'discord:dm' | 'discord:roles';
-export type DeliveryStatus = 'sending' | 'sent' | 'skipped' | 'unknown';
+export type DeliveryTarget = 'telegram:message' | 'discord:dm' | 'discord:roles' | 'website:live';
+export type DeliveryStatus = 'sending' | 'sent' | 'skipped' | 'unknown' | 'unreachable';
 
 /** One side effect of an event on a platform, recorded so it happens at most once. */
 @Entity({ name: 'delivery_receipts' })
