@@ -31,6 +31,8 @@ export function createWorkerPool(config: SyncWorkerConfig, applicationName: stri
     application_name: applicationName,
     // The lease: a batch transaction left idle longer than this is ended by the server.
     idle_in_transaction_session_timeout: config.SYNC_LEASE_MS,
+    statement_timeout: config.SYNC_QUERY_TIMEOUT_MS,
+    query_timeout: config.SYNC_QUERY_TIMEOUT_MS + 2_000,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });
@@ -45,6 +47,7 @@ export function workerTuning(config: SyncWorkerConfig) {
     maxAttempts: config.SYNC_MAX_ATTEMPTS,
     backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
     leaseMs: config.SYNC_LEASE_MS,
+    queryTimeoutMs: config.SYNC_QUERY_TIMEOUT_MS,
     pollMs: config.SYNC_POLL_MS,
     listenerCheckMs: config.SYNC_LISTEN_CHECK_MS,
   };
@@ -69,6 +72,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('discord'),
+          onFault: (message) => log.error(message),
         })
       : null,
     telegram: config.TELEGRAM_BOT_TOKEN
@@ -78,6 +82,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('telegram'),
+          onFault: (message) => log.error(message),
         })
       : null,
     website: createWebsiteDriver(),
@@ -89,20 +94,26 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
   if (!drivers.telegram)
     log.warn('Telegram driver disabled (TELEGRAM_BOT_TOKEN is not set): Telegram messages are recorded as skipped');
 
+  let worker: SyncWorker | undefined;
   let ops: OpsServer;
   try {
     ops = await startOpsServer({
       port: config.PORT,
       registry,
       log,
-      ready: () => pool.query('SELECT 1'),
+      // The worker is known only once it is created below; /readyz is asked later.
+      ready: async () => {
+        await pool.query('SELECT 1');
+        const fault = worker?.fault();
+        if (fault) throw new Error(fault);
+      },
     });
   } catch (err) {
     await pool.end();
     throw err;
   }
 
-  const worker = createSyncWorker({
+  worker = createSyncWorker({
     pool,
     listener: () =>
       new Client({

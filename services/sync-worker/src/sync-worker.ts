@@ -44,6 +44,8 @@ export interface SyncWorkerOptions {
   maxAttempts: number;
   backoff: BackoffPolicy;
   leaseMs: number;
+  /** The pool's query timeout: a lane in one batch longer than two leases plus this is reported stuck. */
+  queryTimeoutMs?: number;
   pollMs: number;
   /** How often the listener connection is checked (default 15 s). */
   listenerCheckMs?: number;
@@ -52,6 +54,11 @@ export interface SyncWorkerOptions {
 export interface SyncWorker {
   /** Looks for events now (what a notification does). */
   wake(): void;
+  /**
+   * Why the worker cannot deliver, for /readyz: a lane stuck in one batch for longer than
+   * any healthy batch takes, or a platform refusing our credentials. Null when healthy.
+   */
+  fault(): string | null;
   /** Stops claiming, finishes or releases the batches in hand, and closes the listener. */
   stop(): Promise<void>;
 }
@@ -90,6 +97,11 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const { pool, drivers, log, metrics, batchSize, maxAttempts, backoff, leaseMs } = options;
   const idle: (() => void)[] = [];
+  /** When each lane started the batch it is in (null: between batches). */
+  const inBatchSince: (number | null)[] = Array.from({ length: options.batchesInFlight }, () => null);
+  // A healthy batch stops starting events at half the lease and each send is bounded, so
+  // one lasting two leases plus a query timeout is stuck (a connection that hangs).
+  const stuckAfterMs = 2 * leaseMs + (options.queryTimeoutMs ?? 0);
   let missedWake = false;
   let stopping = false;
 
@@ -132,9 +144,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       return true;
     }
     if (failures.length > 0) {
-      const transient = failures.filter((f) => !(f instanceof DeliveryError && f.failure === 'rate_limited'));
+      // Waiting out a rate limit or for a fixed token is not a failed attempt.
+      const waiting = (f: Error) =>
+        f instanceof DeliveryError && (f.failure === 'rate_limited' || f.failure === 'misconfigured');
+      const transient = failures.filter((f) => !waiting(f));
       const error = failures.map((f) => f.message).join('; ');
-      const waitMs = Math.max(0, ...failures.map((f) => (f instanceof DeliveryError ? (f.retryAfterMs ?? 0) : 0)));
+      const waitMs = Math.max(
+        0,
+        ...failures.map((f) =>
+          f instanceof DeliveryError ? (f.failure === 'misconfigured' ? backoff.maxMs : (f.retryAfterMs ?? 0)) : 0,
+        ),
+      );
       if (transient.length > 0 && event.attempts + 1 >= maxAttempts) {
         s.dead.push({ ctid: event.ctid!, error: `gave up after ${event.attempts + 1} attempts: ${error}` });
         s.outcomes.push({ event, outcome: 'dead' });
@@ -278,7 +298,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     metrics.lastProcessed.set(now / 1000);
   }
 
-  async function lane() {
+  async function lane(index: number) {
     let failures = 0;
     while (!stopping) {
       if (!missedWake) await new Promise<void>((resolve) => idle.push(resolve));
@@ -286,7 +306,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       if (stopping) break;
       try {
         for (;;) {
-          const claimed = await runBatch();
+          inBatchSince[index] = Date.now();
+          const claimed = await runBatch().finally(() => (inBatchSince[index] = null));
           failures = 0;
           if (claimed === 0 || stopping) break;
           // A full batch: more is probably waiting, so bring in an idle lane.
@@ -308,11 +329,18 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     checkEveryMs: options.listenerCheckMs,
   });
   const poll = setInterval(wake, options.pollMs);
-  const lanes = Array.from({ length: options.batchesInFlight }, () => lane());
+  const lanes = Array.from({ length: options.batchesInFlight }, (_, i) => lane(i));
   wake();
 
   return {
     wake,
+    fault() {
+      const now = Date.now();
+      const stuck = inBatchSince.filter((since) => since !== null && now - since > stuckAfterMs).length;
+      if (stuck > 0) return `${stuck} of ${inBatchSince.length} lanes stuck in one batch for over ${stuckAfterMs} ms`;
+      for (const driver of [drivers.discord, drivers.telegram]) if (driver?.fault) return driver.fault;
+      return null;
+    },
     async stop() {
       stopping = true;
       clearInterval(poll);

@@ -5,6 +5,7 @@ import {
   sleep,
   startFakeDiscord,
   startFakeTelegram,
+  startTcpProxy,
   waitUntil,
   type FakeDiscord,
   type FakeTelegram,
@@ -222,4 +223,65 @@ it('counts an attempt whose sends outlast the lease: it backs off and ends dead,
   expect(row).toMatchObject({ processed: false, outcome: 'dead', attempts: 2 });
   expect(row.last_error).toContain('timed out');
   expect(discord.calls.length - before).toBeLessThanOrEqual(4);
+});
+
+it('stops sending to Discord after a 401, reports it on /readyz, and keeps the events waiting, not dead', async () => {
+  const w = await worker({ SYNC_BACKOFF_MAX_MS: '60000' });
+  const [p] = await addPlayers(db, 1, 66_000, { telegram: false, discord: true });
+  discord.addMember(GUILD_ID, p!.discordId!);
+  discord.fail({ path: /./ }, { status: 401, code: 0, message: '401: Unauthorized' }, { times: 1 });
+  const before = discord.calls.length;
+  const ids = await addEvents(db, [
+    { userId: p!.userId, type: 'rank_up', data: rankUp(2), source: 'telegram' },
+    { userId: p!.userId, type: 'achievement_unlocked', data: achievement('d401'), source: 'telegram' },
+  ]);
+  await waitUntil(async () => (await eventRows(db, 'id = $1 AND run_at IS NOT NULL', [ids[0]])).length === 1);
+  const readyz = await fetch(`http://127.0.0.1:${w.port}/readyz`);
+  expect(readyz.status).toBe(503);
+  expect(await readyz.text()).toContain('DISCORD_TOKEN is refused');
+  await sleep(500);
+  expect(discord.calls.length - before).toBe(1);
+  const rows = await eventRows(db, 'id = ANY($1)', [ids]);
+  expect(rows.map((r) => [r.processed, r.dead_at, r.attempts])).toEqual([
+    [false, null, 0],
+    [false, null, 0],
+  ]);
+  await db.pool.query(`DELETE FROM cross_platform_events WHERE id = ANY($1)`, [ids]);
+});
+
+it('does not resend a Telegram message whose connection broke after the request was written', async () => {
+  await worker();
+  const [p] = await addPlayers(db, 1, 67_000);
+  telegram.dropAfterRequest('sendMessage');
+  const [id] = await addEvents(db, [{ userId: p!.userId, type: 'achievement_unlocked', data: achievement('drop') }]);
+  await waitForDrain(db);
+  expect(telegram.callsOf('sendMessage', p!.telegramId!)).toHaveLength(1);
+  const { rows } = await db.pool.query(
+    `SELECT status FROM delivery_receipts WHERE event_id = $1 AND target = 'telegram:message'`,
+    [id],
+  );
+  expect(rows).toEqual([{ status: 'unknown' }]);
+});
+
+it('gives up on a query that hangs on a half-open connection and carries on with a new one', async () => {
+  const url = new URL(db.url);
+  const proxy = await startTcpProxy(url.hostname, Number(url.port));
+  try {
+    running = await startWorker({
+      ...workerEnv(db, { telegram: telegram.url }, { SYNC_QUERY_TIMEOUT_MS: '1000', SYNC_POLL_MS: '200' }),
+      DATABASE_URL: proxy.rewrite(db.url),
+      SYNC_LISTEN_DATABASE_URL: db.url,
+    });
+    const [p, q] = await addPlayers(db, 2, 68_000);
+    await addEvents(db, [{ userId: p!.userId, type: 'achievement_unlocked', data: achievement('before') }]);
+    await waitForDrain(db);
+    proxy.stall();
+    await addEvents(db, [{ userId: q!.userId, type: 'achievement_unlocked', data: achievement('after') }]);
+    await waitForDrain(db, 30_000);
+    expect(telegram.messages.filter((m) => m.chat_id === q!.telegramId)).toHaveLength(1);
+  } finally {
+    await running?.stop();
+    running = null;
+    await proxy.close();
+  }
 });
