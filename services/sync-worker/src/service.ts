@@ -94,17 +94,17 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
   if (!drivers.telegram)
     log.warn('Telegram driver disabled (TELEGRAM_BOT_TOKEN is not set): Telegram messages are recorded as skipped');
 
-  let worker: SyncWorker | undefined;
+  // /readyz asks the worker, which starts only once the port is up.
+  const started: { worker?: SyncWorker } = {};
   let ops: OpsServer;
   try {
     ops = await startOpsServer({
       port: config.PORT,
       registry,
       log,
-      // The worker is known only once it is created below; /readyz is asked later.
       ready: async () => {
         await pool.query('SELECT 1');
-        const fault = worker?.fault();
+        const fault = started.worker?.fault();
         if (fault) throw new Error(fault);
       },
     });
@@ -113,7 +113,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
     throw err;
   }
 
-  worker = createSyncWorker({
+  const worker = createSyncWorker({
     pool,
     listener: () =>
       new Client({
@@ -127,6 +127,7 @@ export async function startSyncWorkerService(config: SyncWorkerConfig, log: Logg
     metrics,
     ...workerTuning(config),
   });
+  started.worker = worker;
   const enabled = Object.entries(drivers)
     .filter(([, d]) => d)
     .map(([name]) => name);
