@@ -10,6 +10,7 @@ export {
   type DiscordSentMessage,
 } from './fake-discord';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
 export { waitUntil, sleep } from './http-fake';
 /** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
 export const REGISTER_TS = path.join(__dirname, '..', 'src', 'register-ts.cjs');
