@@ -47,10 +47,11 @@ async function startTtfd(): Promise<{ stop(): Promise<void>; remaining(c: Client
     pool,
     listener: () => new Client({ connectionString: DATABASE_URL }),
     drivers: {
-      telegram: { platform: 'telegram', notify: noop },
+      telegram: { platform: 'telegram', fault: null, notify: noop },
       discord: {
         platform: 'discord',
         syncsRoles: true,
+        fault: null,
         sendDirectMessage: noop,
         syncRoles: async () => ({ added: [], removed: [] }),
       },

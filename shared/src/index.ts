@@ -16,6 +16,7 @@ export { StoredLinkCode, LinkCodeFailure } from './db/entities/link-code.entity'
 export { MergeConfirmation } from './db/entities/merge-confirmation.entity';
 export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
+export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';

@@ -9,3 +9,6 @@ export type PlatformIdentity =
   | { platform: 'telegram'; id: string | number }
   | { platform: 'discord'; id: string }
   | { platform: 'website'; id: string };
+
+/** Who a change is for: a platform identity (found or created) or an existing account id. */
+export type Player = PlatformIdentity | { userId: string };

@@ -341,7 +341,7 @@ describe('unlink', () => {
     const row = await w.row(userId);
     expect([row.telegram_id, row.platforms, Number(row.xp), Number(row.coins)]).toEqual([null, ['discord'], 120, 7]);
     expect((await w.events(userId, 'account_unlinked')).map((e) => [e.data, e.source_platform])).toEqual([
-      [{ platform: 'telegram' }, 'discord'],
+      [{ platform: 'telegram', identity: String(telegram.id) }, 'discord'],
     ]);
 
     const back = await w.progression.award({ player: telegram, xp: 3, reason: 'message', source: 'telegram' });

@@ -35,8 +35,12 @@ export interface FakeTelegram {
   fail(method: string, fault: TelegramFault, options?: { times?: number; chatId?: string | number }): void;
   /** Forgets every fault not yet used. */
   clearFaults(): void;
+  /** Closes the connection of the next `times` calls of `method` after reading them: the bot cannot tell whether they were done. */
+  dropAfterRequest(method: string, times?: number): void;
   /** Every send to the chat fails with 403 "bot was blocked by the user". */
   blockChat(chatId: string | number): void;
+  /** The user unblocks the bot: sends to the chat work again. */
+  unblockChat(chatId: string | number): void;
   /** Every send to the chat fails with 400 "chat not found". */
   forgetChat(chatId: string | number): void;
   /** Delay before answering each request (ms). */
@@ -107,6 +111,7 @@ async function parseParams(req: http.IncomingMessage, url: URL): Promise<Record<
 export async function startFakeTelegram(): Promise<FakeTelegram> {
   const faults: { method: string; fault: TelegramFault; times: number; chatId?: string }[] = [];
   const blocked = new Set<string>();
+  const drops = new Map<string, number>();
   const unknown = new Set<string>();
   const updates: Record<string, unknown>[] = [];
   const waiters = new Set<() => void>();
@@ -129,8 +134,13 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
         chatId: options.chatId === undefined ? undefined : String(options.chatId),
       });
     },
-    clearFaults: () => void faults.splice(0),
+    clearFaults: () => {
+      faults.splice(0);
+      drops.clear();
+    },
+    dropAfterRequest: (method, times = 1) => void drops.set(method, times),
     blockChat: (chatId) => void blocked.add(String(chatId)),
+    unblockChat: (chatId) => void blocked.delete(String(chatId)),
     forgetChat: (chatId) => void unknown.add(String(chatId)),
     pushUpdate(update) {
       const id = (update.update_id as number | undefined) ?? nextUpdateId;
@@ -240,6 +250,13 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       const params = await parseParams(req, url);
       fake.calls.push({ method, token, params, at: Date.now() });
       if (fake.delayMs > 0) await sleep(fake.delayMs);
+      const drop = drops.get(method) ?? 0;
+      if (drop > 0) {
+        drops.set(method, drop - 1);
+        if (method === 'sendMessage') message(String(params.chat_id), token, { text: String(params.text) });
+        req.socket.destroy();
+        return;
+      }
       if (!/^\d+:[\w-]+$/.test(token))
         return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
       const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);

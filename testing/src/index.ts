@@ -23,6 +23,7 @@ export {
   type MessageInput,
 } from './fake-discord-gateway';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
+export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
 export { waitUntil, sleep } from './http-fake';
 /** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
 export const REGISTER_TS = path.join(__dirname, '..', 'src', 'register-ts.cjs');

@@ -48,6 +48,12 @@ export const configSchema = z.object({
   SYNC_POLL_MS: count(2_000, 50, 600_000),
   /** How often the LISTEN connection is checked with a query, to notice one that died silently. */
   SYNC_LISTEN_CHECK_MS: count(15_000, 100, 600_000),
+  /**
+   * Longest a worker query may run (the server's statement_timeout) or wait for an
+   * answer (the client's, a little longer): a half-open connection fails the batch,
+   * which is retried on a new one, instead of hanging its lane.
+   */
+  SYNC_QUERY_TIMEOUT_MS: count(15_000, 100, 600_000),
   /** Timeout of one platform request. */
   SYNC_DRIVER_TIMEOUT_MS: count(10_000, 100, 120_000),
   /** Rate limits up to this long are waited out in place; longer ones reschedule the event. */

@@ -7,8 +7,10 @@ import {
   type DeliveryRecord,
   type DeliveryTarget,
   type EventData,
+  type PlayerTarget,
   type Queryable,
   type Recipient,
+  type UnreachableTarget,
 } from '@ttfd/shared';
 import { DeliveryError } from './drivers/delivery-error';
 import type { DiscordDriver } from './drivers/discord-driver';
@@ -38,6 +40,8 @@ export interface EventDelivery {
   records: DeliveryRecord[];
   /** Why effects were not delivered because a platform is not configured. */
   skipped: string[];
+  /** Targets the player refused on this attempt: turned off for them, not a failure. */
+  unreachable: UnreachableTarget[];
   failures: Error[];
 }
 
@@ -83,23 +87,72 @@ async function sendOnce(
   await finishDelivery(ctx.receipts, eventId, target, 'sent', messageId);
 }
 
+/**
+ * Runs the effect on one target of the player. A refusal (blocked, DMs closed, not in
+ * the guild) turns that target off for them instead of failing the event; a target
+ * already off is not tried.
+ */
+async function reach(
+  event: ClaimedEvent,
+  who: Recipient,
+  target: PlayerTarget,
+  identity: string,
+  out: EventDelivery,
+  effect: () => Promise<void>,
+): Promise<void> {
+  if (who.unreachable.includes(target)) return;
+  try {
+    await effect();
+  } catch (err) {
+    if (!(err instanceof DeliveryError && err.failure === 'unreachable')) throw err;
+    // The player's later events in this batch share `who`: they do not try it again.
+    who.unreachable.push(target);
+    out.records.push({ eventId: event.id, target, status: 'unreachable', detail: err.message });
+    out.unreachable.push({ userId: who.accountId, target, identity, reason: err.message });
+  }
+}
+
+function roleSyncer(event: ClaimedEvent, ctx: DeliveryContext, out: EventDelivery): DiscordDriver | null {
+  const discord = ctx.drivers.discord;
+  if (discord?.syncsRoles) return discord;
+  const why = discord ? 'role sync: DISCORD_GUILD_ID is not set' : 'role sync: the Discord driver is disabled';
+  out.records.push({ eventId: event.id, target: 'discord:roles', status: 'skipped', detail: why });
+  out.skipped.push(why);
+  return null;
+}
+
+const roleChanges = ({ added, removed }: { added: string[]; removed: string[] }) =>
+  [...added.map((r) => `+${r}`), ...removed.map((r) => `-${r}`)].join(' ') || 'already right';
+
 async function syncRoles(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext, out: EventDelivery) {
   if (!who.discordId) return;
   // No rank has a Discord role: there is nothing to reconcile.
   if (ctx.rankRoleIds.length === 0 && who.rankRoleId === null) return;
-  const discord = ctx.drivers.discord;
-  if (!discord?.syncsRoles) {
-    const why = discord ? 'role sync: DISCORD_GUILD_ID is not set' : 'role sync: the Discord driver is disabled';
-    out.records.push({ eventId: event.id, target: 'discord:roles', status: 'skipped', detail: why });
-    out.skipped.push(why);
-    return;
-  }
-  const { added, removed } = await discord.syncRoles({
-    discordUserId: who.discordId,
-    roleId: who.rankRoleId,
-    rankRoleIds: ctx.rankRoleIds,
+  const discord = roleSyncer(event, ctx, out);
+  if (!discord) return;
+  const discordUserId = who.discordId;
+  await reach(event, who, 'discord:roles', discordUserId, out, async () => {
+    const changes = await discord.syncRoles({ discordUserId, roleId: who.rankRoleId, rankRoleIds: ctx.rankRoleIds });
+    out.records.push({ eventId: event.id, target: 'discord:roles', status: 'sent', detail: roleChanges(changes) });
   });
-  const detail = [...added.map((r) => `+${r}`), ...removed.map((r) => `-${r}`)].join(' ') || 'already right';
+}
+
+/** A Discord identity left the account: it keeps none of the rank roles the account earned. */
+async function detachRoles(event: ClaimedEvent, ctx: DeliveryContext, out: EventDelivery) {
+  const data = event.data as unknown as EventData['account_unlinked'];
+  if (data.platform !== 'discord' || !data.identity || ctx.rankRoleIds.length === 0) return;
+  const discord = roleSyncer(event, ctx, out);
+  if (!discord) return;
+  let detail: string;
+  try {
+    detail = roleChanges(
+      await discord.syncRoles({ discordUserId: data.identity, roleId: null, rankRoleIds: ctx.rankRoleIds }),
+    );
+  } catch (err) {
+    // Not in the guild (any more): it holds no role to take away.
+    if (!(err instanceof DeliveryError && err.failure === 'unreachable')) throw err;
+    detail = `nothing to remove: ${err.message}`;
+  }
   out.records.push({ eventId: event.id, target: 'discord:roles', status: 'sent', detail });
 }
 
@@ -115,7 +168,11 @@ async function notify(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext,
       out.skipped.push('telegram message: the Telegram driver is disabled');
     } else {
       const chatId = who.telegramId;
-      await attempt(() => sendOnce(ctx, event.id, 'telegram:message', () => telegram.notify({ chatId, text }), false));
+      await attempt(() =>
+        reach(event, who, 'telegram:message', chatId, out, () =>
+          sendOnce(ctx, event.id, 'telegram:message', () => telegram.notify({ chatId, text }), false),
+        ),
+      );
     }
   }
   if (who.discordId && event.sourcePlatform !== 'discord') {
@@ -126,7 +183,9 @@ async function notify(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext,
       const discordUserId = who.discordId;
       const nonce = dmNonce(event.id, 'discord:dm');
       await attempt(() =>
-        sendOnce(ctx, event.id, 'discord:dm', () => discord.sendDirectMessage({ discordUserId, text, nonce }), true),
+        reach(event, who, 'discord:dm', discordUserId, out, () =>
+          sendOnce(ctx, event.id, 'discord:dm', () => discord.sendDirectMessage({ discordUserId, text, nonce }), true),
+        ),
       );
     }
   }
@@ -142,11 +201,12 @@ export async function deliverEvent(
   who: Recipient | undefined,
   ctx: DeliveryContext,
 ): Promise<EventDelivery> {
-  const out: EventDelivery = { records: [], skipped: [], failures: [] };
+  const out: EventDelivery = { records: [], skipped: [], unreachable: [], failures: [] };
   if (!who) return out;
   for (const effect of effects) {
     try {
       if (effect === 'roles') await syncRoles(event, who, ctx, out);
+      else if (effect === 'detach_roles') await detachRoles(event, ctx, out);
       else if (effect === 'notify') await notify(event, who, ctx, out);
     } catch (err) {
       out.failures.push(err as Error);

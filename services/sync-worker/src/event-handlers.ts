@@ -4,9 +4,10 @@ import { EVENT_TYPES, type EventType } from '@ttfd/shared';
  * What an event makes happen outside the database:
  * - live: a live update for the website (every event);
  * - roles: reconcile the player's Discord rank roles to their current rank;
+ * - detach_roles: take every rank role off the Discord identity the event detached;
  * - notify: tell the player on their other linked platforms (unless they muted it).
  */
-export type Effect = 'live' | 'roles' | 'notify';
+export type Effect = 'live' | 'roles' | 'detach_roles' | 'notify';
 
 /**
  * The one table of event handlers. Keyed by every EventType, so a new event type does not
@@ -23,7 +24,7 @@ export const EVENT_HANDLERS = {
   rank_down: ['live', 'roles'],
   achievement_unlocked: ['live', 'notify'],
   account_linked: ['live', 'roles', 'notify'],
-  account_unlinked: ['live'],
+  account_unlinked: ['live', 'detach_roles'],
   accounts_merged: ['live', 'roles', 'notify'],
   season_closed: ['live'],
   notification_settings_changed: ['live'],

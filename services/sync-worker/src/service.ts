@@ -20,6 +20,8 @@ export function createWorkerPool(config: SyncWorkerConfig, applicationName: stri
     application_name: applicationName,
     // The lease: a batch transaction left idle longer than this is ended by the server.
     idle_in_transaction_session_timeout: config.SYNC_LEASE_MS,
+    statement_timeout: config.SYNC_QUERY_TIMEOUT_MS,
+    query_timeout: config.SYNC_QUERY_TIMEOUT_MS + 2_000,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });
@@ -34,6 +36,7 @@ export function workerTuning(config: SyncWorkerConfig) {
     maxAttempts: config.SYNC_MAX_ATTEMPTS,
     backoff: { baseMs: config.SYNC_BACKOFF_BASE_MS, maxMs: config.SYNC_BACKOFF_MAX_MS },
     leaseMs: config.SYNC_LEASE_MS,
+    queryTimeoutMs: config.SYNC_QUERY_TIMEOUT_MS,
     pollMs: config.SYNC_POLL_MS,
     listenerCheckMs: config.SYNC_LISTEN_CHECK_MS,
   };
@@ -57,6 +60,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('discord'),
+          onFault: (message) => log.error(message),
         })
       : null,
     telegram: config.TELEGRAM_BOT_TOKEN
@@ -66,6 +70,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('telegram'),
+          onFault: (message) => log.error(message),
         })
       : null,
     website: createWebsiteDriver(),
@@ -98,7 +103,12 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
 
   return {
     worker,
-    ready: () => pool.query('SELECT 1'),
+    // Not ready while the database does not answer or the worker cannot deliver (a rejected token, stuck lanes).
+    async ready() {
+      await pool.query('SELECT 1');
+      const fault = worker.fault();
+      if (fault) throw new Error(fault);
+    },
     async drain() {
       await worker.stop();
       await pool.end();

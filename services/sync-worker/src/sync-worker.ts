@@ -6,6 +6,7 @@ import {
   EVENTS_CHANNEL,
   loadRankRoleIds,
   loadRecipients,
+  markUnreachable,
   recordDeliveries,
   retryEvents,
   type ClaimedEvent,
@@ -14,6 +15,7 @@ import {
   type DeliveryRecord,
   type Logger,
   type RetriedEvent,
+  type UnreachableTarget,
 } from '@ttfd/shared';
 import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
@@ -25,8 +27,9 @@ import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 export interface SyncWorkerOptions {
   /**
    * Connections for batches and receipts. Its sessions should carry
-   * `idle_in_transaction_session_timeout` = the lease, so a hung worker loses its batch;
-   * it needs more connections than `batchesInFlight`.
+   * `idle_in_transaction_session_timeout` = the lease, so a frozen worker loses its batch
+   * (a live one keeps it with a heartbeat while it sends); it needs more connections than
+   * `batchesInFlight`.
    */
   pool: Pool;
   /** A new client for the LISTEN connection. */
@@ -41,6 +44,8 @@ export interface SyncWorkerOptions {
   maxAttempts: number;
   backoff: BackoffPolicy;
   leaseMs: number;
+  /** The pool's query timeout: a lane in one batch longer than two leases plus this is reported stuck. */
+  queryTimeoutMs?: number;
   pollMs: number;
   /** How often the listener connection is checked (default 15 s). */
   listenerCheckMs?: number;
@@ -49,6 +54,11 @@ export interface SyncWorkerOptions {
 export interface SyncWorker {
   /** Looks for events now (what a notification does). */
   wake(): void;
+  /**
+   * Why the worker cannot deliver, for /readyz: a lane stuck in one batch for longer than
+   * any healthy batch takes, or a platform refusing our credentials. Null when healthy.
+   */
+  fault(): string | null;
   /** Stops claiming, finishes or releases the batches in hand, and closes the listener. */
   stop(): Promise<void>;
 }
@@ -59,7 +69,9 @@ interface Settlement {
   retried: RetriedEvent[];
   dead: DeadEvent[];
   records: DeliveryRecord[];
-  /** Events handled for the first time: the website hears of them now. */
+  /** Targets players refused in this batch: turned off for them at commit. */
+  unreachable: UnreachableTarget[];
+  /** Events whose live update has not gone out yet: the website hears of them now. */
   live: string[];
   outcomes: { event: ClaimedEvent; outcome: Outcome }[];
 }
@@ -85,6 +97,11 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const { pool, drivers, log, metrics, batchSize, maxAttempts, backoff, leaseMs } = options;
   const idle: (() => void)[] = [];
+  /** When each lane started the batch it is in (null: between batches). */
+  const inBatchSince: (number | null)[] = Array.from({ length: options.batchesInFlight }, () => null);
+  // A healthy batch stops starting events at half the lease and each send is bounded, so
+  // one lasting two leases plus a query timeout is stuck (a connection that hangs).
+  const stuckAfterMs = 2 * leaseMs + (options.queryTimeoutMs ?? 0);
   let missedWake = false;
   let stopping = false;
 
@@ -96,19 +113,30 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   /** Records how an event ended; returns false when the player's later events must wait. */
   function conclude(event: ClaimedEvent, delivery: EventDelivery | null, s: Settlement): boolean {
-    if (event.attempts === 0) s.live.push(event.id);
+    const announce = !event.liveSent;
+    if (announce) s.live.push(event.id);
+    // An event that comes back (a retry, a replay) keeps a receipt of its live update, so
+    // it is published once; one processed now never comes back and needs none.
+    const rememberLive = () => {
+      if (announce) s.records.push({ eventId: event.id, target: 'website:live', status: 'sent', detail: null });
+    };
     if (event.settled) {
       s.outcomes.push({ event, outcome: 'ok' });
       return true;
     }
     const effects = effectsOf(event.eventType);
     if (!effects) {
+      rememberLive();
       s.dead.push({ ctid: event.ctid!, error: `unknown event type "${event.eventType}": no handler for it` });
       s.outcomes.push({ event, outcome: 'dead' });
       return true;
     }
-    if (delivery) s.records.push(...delivery.records);
+    if (delivery) {
+      s.records.push(...delivery.records);
+      s.unreachable.push(...delivery.unreachable);
+    }
     const failures = delivery?.failures ?? [];
+    if (failures.length > 0) rememberLive();
     const permanent = failures.find((f) => f instanceof DeliveryError && f.failure === 'permanent');
     if (permanent) {
       s.dead.push({ ctid: event.ctid!, error: permanent.message });
@@ -116,9 +144,17 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       return true;
     }
     if (failures.length > 0) {
-      const transient = failures.filter((f) => !(f instanceof DeliveryError && f.failure === 'rate_limited'));
+      // Waiting out a rate limit or for a fixed token is not a failed attempt.
+      const waiting = (f: Error) =>
+        f instanceof DeliveryError && (f.failure === 'rate_limited' || f.failure === 'misconfigured');
+      const transient = failures.filter((f) => !waiting(f));
       const error = failures.map((f) => f.message).join('; ');
-      const waitMs = Math.max(0, ...failures.map((f) => (f instanceof DeliveryError ? (f.retryAfterMs ?? 0) : 0)));
+      const waitMs = Math.max(
+        0,
+        ...failures.map((f) =>
+          f instanceof DeliveryError ? (f.failure === 'misconfigured' ? backoff.maxMs : (f.retryAfterMs ?? 0)) : 0,
+        ),
+      );
       if (transient.length > 0 && event.attempts + 1 >= maxAttempts) {
         s.dead.push({ ctid: event.ctid!, error: `gave up after ${event.attempts + 1} attempts: ${error}` });
         s.outcomes.push({ event, outcome: 'dead' });
@@ -180,7 +216,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           try {
             delivery = await deliverEvent(event, effects, recipients.get(event.userId), ctx);
           } catch (err) {
-            delivery = { records: [], skipped: [], failures: [err as Error] };
+            delivery = { records: [], skipped: [], unreachable: [], failures: [err as Error] };
           }
         }
         if (!conclude(event, delivery, s)) return;
@@ -203,10 +239,28 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
         await client.query('COMMIT');
         return 0;
       }
-      const s: Settlement = { completed: [], retried: [], dead: [], records: [], live: [], outcomes: [] };
-      await handle(events, client, s);
+      const s: Settlement = {
+        completed: [],
+        retried: [],
+        dead: [],
+        records: [],
+        unreachable: [],
+        live: [],
+        outcomes: [],
+      };
+      // The sends leave the batch transaction idle, and the server ends a session idle
+      // for a whole lease: a brownout (timeouts, rate-limit waits) would lose the batch's
+      // settlement and never count its attempts. A live worker keeps its lease; a frozen
+      // one stops answering and loses it.
+      const heartbeat = setInterval(() => client.query('SELECT 1').catch(() => {}), leaseMs / 3);
+      try {
+        await handle(events, client, s);
+      } finally {
+        clearInterval(heartbeat);
+      }
       await drivers.website.publish(s.live, client);
       await recordDeliveries(client, s.records);
+      await markUnreachable(client, s.unreachable);
       await completeEvents(client, s.completed);
       await retryEvents(client, s.retried);
       await deadLetterEvents(client, s.dead);
@@ -244,7 +298,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     metrics.lastProcessed.set(now / 1000);
   }
 
-  async function lane() {
+  async function lane(index: number) {
     let failures = 0;
     while (!stopping) {
       if (!missedWake) await new Promise<void>((resolve) => idle.push(resolve));
@@ -252,7 +306,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       if (stopping) break;
       try {
         for (;;) {
-          const claimed = await runBatch();
+          inBatchSince[index] = Date.now();
+          const claimed = await runBatch().finally(() => (inBatchSince[index] = null));
           failures = 0;
           if (claimed === 0 || stopping) break;
           // A full batch: more is probably waiting, so bring in an idle lane.
@@ -274,11 +329,18 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     checkEveryMs: options.listenerCheckMs,
   });
   const poll = setInterval(wake, options.pollMs);
-  const lanes = Array.from({ length: options.batchesInFlight }, () => lane());
+  const lanes = Array.from({ length: options.batchesInFlight }, (_, i) => lane(i));
   wake();
 
   return {
     wake,
+    fault() {
+      const now = Date.now();
+      const stuck = inBatchSince.filter((since) => since !== null && now - since > stuckAfterMs).length;
+      if (stuck > 0) return `${stuck} of ${inBatchSince.length} lanes stuck in one batch for over ${stuckAfterMs} ms`;
+      for (const driver of [drivers.discord, drivers.telegram]) if (driver?.fault) return driver.fault;
+      return null;
+    },
     async stop() {
       stopping = true;
       clearInterval(poll);

@@ -146,7 +146,7 @@ describe('retries', () => {
 });
 
 describe('permanent errors', () => {
-  it('dead-letters at once on 50013, 10007, a blocked bot and an unknown chat', async () => {
+  it('dead-letters at once on 50013; 10007, a blocked bot and an unknown chat turn that target off instead', async () => {
     const [noPerms, gone] = await addPlayers(db, 2, 43_000, { telegram: false, discord: true });
     const [blocked, unknown] = await addPlayers(db, 2, 44_000);
     discord.addMember(GUILD_ID, noPerms!.discordId!, []);
@@ -167,9 +167,22 @@ describe('permanent errors', () => {
     const rows = await eventRows(db, 'id = ANY($1)', [ids]);
     expect(rows.map((r) => [r.outcome, r.attempts, r.last_error])).toEqual([
       ['dead', 1, 'discord: 403 50013 Missing Permissions'],
-      ['dead', 1, 'discord: 404 10007 Unknown Member'],
-      ['dead', 1, 'telegram: 403 Forbidden: bot was blocked by the user'],
-      ['dead', 1, 'telegram: 400 Bad Request: chat not found'],
+      ['ok', 1, null],
+      ['ok', 1, null],
+      ['ok', 1, null],
+    ]);
+    const { rows: off } = await db.pool.query(
+      `SELECT user_id, target, reason FROM unreachable_targets WHERE user_id = ANY($1) ORDER BY user_id`,
+      [[gone!.userId, blocked!.userId, unknown!.userId]],
+    );
+    expect(off).toEqual([
+      { user_id: gone!.userId, target: 'discord:roles', reason: 'discord: 404 10007 Unknown Member' },
+      {
+        user_id: blocked!.userId,
+        target: 'telegram:message',
+        reason: 'telegram: 403 Forbidden: bot was blocked by the user',
+      },
+      { user_id: unknown!.userId, target: 'telegram:message', reason: 'telegram: 400 Bad Request: chat not found' },
     ]);
     expect(telegram.callsOf('sendMessage', blocked!.telegramId!)).toHaveLength(1);
   });

@@ -89,7 +89,7 @@ export function workerEnv(db: TestDatabase, fakes: { telegram?: string; discord?
   return {
     DATABASE_URL: db.url,
     PORT: '0',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     TELEGRAM_BOT_TOKEN: fakes.telegram ? TELEGRAM_TOKEN : undefined,
     TELEGRAM_API_ROOT: fakes.telegram,
     DISCORD_TOKEN: fakes.discord ? DISCORD_TOKEN : undefined,

@@ -1,6 +1,6 @@
 import { Bot, type Api } from 'node-telegram-bot-api';
 import type { Pool } from 'pg';
-import type { Linking, Logger, Progression, Wake } from '@ttfd/shared';
+import { markReachable, type Linking, type Logger, type Progression, type Wake } from '@ttfd/shared';
 import type { Callback, Press } from './callbacks/callback';
 import { mergeCancelCallback, mergeConfirmCallback } from './callbacks/merge.callback';
 import type { Chat, Command, CommandDeps, GameSettings, InlineButton } from './commands/command';
@@ -196,6 +196,11 @@ export function createBot(token: string, deps: BotDeps): Bot {
     }
     const type = updateType(update);
     const incoming = parseUpdate(update);
+    // A player who writes to the bot can be messaged again, even if they had blocked it.
+    if (incoming.kind === 'message' && incoming.chat.private && incoming.from)
+      void markReachable(deps.pool, { platform: 'telegram', id: incoming.from.telegramId }, 'telegram:message').catch(
+        (err: unknown) => deps.log.warn({ err }, 'could not turn Telegram messages back on'),
+      );
     let outcome: UpdateOutcome;
     try {
       outcome = await handle(incoming, ctx.api, commandDeps);

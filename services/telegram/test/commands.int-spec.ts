@@ -1,5 +1,5 @@
 import { createProgression, createWake, findLedgerMismatches } from '@ttfd/shared';
-import { createTestDatabase, startFakeTelegram, type FakeTelegram, type TestDatabase } from '@ttfd/testing';
+import { createTestDatabase, startFakeTelegram, waitUntil, type FakeTelegram, type TestDatabase } from '@ttfd/testing';
 import { metricValue, sentTo, startTestBot, textsOf, type TestBot } from './harness';
 import { callbackUpdate, messageUpdate, telegramUser } from './updates';
 
@@ -443,5 +443,25 @@ describe('metrics', () => {
 
   it('leaves the ledger exact', async () => {
     expect((await findLedgerMismatches(db.pool)).mismatches).toEqual([]);
+  });
+});
+
+describe('reachability', () => {
+  it('turns the sync worker’s Telegram messages back on when a player who had blocked the bot writes to it', async () => {
+    const from = telegramUser(7_700_001);
+    await say(from, '/start');
+    const { id: userId } = await account(from.id);
+    await db.pool.query(
+      `INSERT INTO unreachable_targets (user_id, target, identity, reason)
+       VALUES ($1, 'telegram:message', $2, 'telegram: 403 Forbidden: bot was blocked by the user')`,
+      [userId, String(from.id)],
+    );
+    await say(from, '/profile');
+    await waitUntil(
+      async () =>
+        (await db.pool.query('SELECT 1 FROM unreachable_targets WHERE user_id = $1', [userId])).rowCount === 0,
+      5_000,
+      'the player to be reachable again',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { LinkCodeFailure, StoredLinkCode } from './entities/link-code.entity';
 import { MergeConfirmation } from './entities/merge-confirmation.entity';
 import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-activity.entity';
+import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
@@ -18,6 +19,7 @@ import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDeli
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
+import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 
@@ -40,6 +42,7 @@ export const entities = [
   TelegramLoginFlow,
   DiscordMessageMark,
   DiscordVoiceSession,
+  RefusedTarget,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -50,6 +53,7 @@ export const migrations = [
   ActivityCooldowns1764400000000,
   EntitiesMatchSchema1764500000000,
   LeaderboardScores1764600000000,
+  DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
 ];

@@ -23,52 +23,78 @@ export interface ClaimedEvent {
   attempts: number;
   /** Already marked processed by the claim (one of its `settleTypes`). */
   settled: boolean;
+  /** Its live update went out on an earlier attempt. */
+  liveSent: boolean;
 }
 
 /**
- * Locks up to `limit` due events, oldest first, skipping rows another worker holds, and
- * returns those whose user has no earlier event still pending outside this batch (an
- * earlier one another worker holds, one waiting for its retry, or one this batch had to
- * skip). Call it inside a transaction: the row locks last until it commits, and they are
- * the lease. There is no high-water mark, so an event whose transaction committed after
- * later ones is simply picked by the next claim.
+ * Locks up to `limit` due events, in the order they became due, skipping rows another
+ * worker holds, and returns those whose user has no earlier event still pending outside
+ * this batch (an earlier one another worker holds, one waiting for its retry, or one this
+ * batch had to skip). Call it inside a transaction: the row locks last until it commits,
+ * and they are the lease. There is no high-water mark, so an event whose transaction
+ * committed after later ones is simply picked by the next claim.
+ *
+ * An event becomes due at `run_at` when it has one (a retry, or an event held behind
+ * one), else when it was created; the due index is ordered that way and the scan stops
+ * at now, so the backlog of players waiting out a backoff is never read. A picked event
+ * that waits behind its player's retry is given that retry's `run_at` here (its
+ * `held_until`), so it leaves the front of the queue after one visit instead of filling
+ * every later claim; `retryEvents` holds a retried player's later events the same way.
  *
  * Events of the `settleTypes` (nothing to do outside the database) are marked processed
  * by this same statement and come back with `settled`; they count as processed when the
  * transaction commits, together with whatever else the caller does in it.
+ *
+ * `live_sent`: the event's live update already went out (a receipt exists); looked up
+ * only for an event tried before (a retry or a replay), so a fresh one costs nothing.
  */
 const CLAIM_EVENTS = `
 WITH picked AS (
-  SELECT ctid, id, seq, user_id, event_type, source_platform, data, created_at, attempts
+  SELECT ctid, id, seq, user_id, event_type, source_platform, data, created_at, attempts, run_at, last_error
   FROM cross_platform_events
-  WHERE NOT processed AND dead_at IS NULL AND (run_at IS NULL OR run_at <= now())
-  ORDER BY seq
+  WHERE NOT processed AND dead_at IS NULL AND coalesce(run_at, created_at) <= statement_timestamp()
+  ORDER BY coalesce(run_at, created_at), seq
   LIMIT $1
   FOR NO KEY UPDATE SKIP LOCKED
 ),
-ready AS (
-  SELECT p.* FROM picked p
-  WHERE (
+checked AS (
+  SELECT p.*, (
     -- A scalar subquery, not NOT EXISTS: it stays one index probe per claimed event,
     -- where an anti join would read the user-pending index whole on a long backlog.
-    SELECT 1 FROM cross_platform_events b
+    -- NULL: nothing earlier is pending; -infinity: something is, with no retry time.
+    SELECT coalesce(b.run_at, '-infinity') FROM cross_platform_events b
     WHERE b.user_id = p.user_id AND b.seq < p.seq AND NOT b.processed AND b.dead_at IS NULL
       AND b.seq NOT IN (SELECT seq FROM picked)
+    ORDER BY b.seq
     LIMIT 1
-  ) IS NULL
+  ) AS held_until
+  FROM picked p
+),
+held AS (
+  UPDATE cross_platform_events e SET run_at = c.held_until
+  FROM checked c
+  WHERE e.ctid = c.ctid AND c.held_until > coalesce(c.run_at, c.created_at)
+),
+ready AS (
+  SELECT * FROM checked WHERE held_until IS NULL
 ),
 settled AS (
   UPDATE cross_platform_events e
   SET processed = true, processed_at = clock_timestamp(), outcome = 'ok', attempts = e.attempts + 1, run_at = NULL
   FROM ready r
   WHERE e.ctid = r.ctid AND r.event_type = ANY($2::text[])
-  RETURNING e.id
 )
-SELECT CASE WHEN s.id IS NULL THEN r.ctid::text END AS ctid, r.id, r.seq, r.user_id, r.event_type, r.source_platform,
-       CASE WHEN s.id IS NULL THEN r.data::text END AS data, date_part('epoch', r.created_at) * 1000 AS created_ms,
-       r.attempts, s.id IS NOT NULL AS settled
+-- Every ready row of a settle type is updated (this statement holds their locks), so
+-- whether it was settled is read off its type: no join back to the update.
+SELECT CASE WHEN NOT x.settled THEN r.ctid::text END AS ctid, r.id, r.seq, r.user_id, r.event_type,
+       r.source_platform, CASE WHEN NOT x.settled THEN r.data::text END AS data,
+       date_part('epoch', r.created_at) * 1000 AS created_ms, r.attempts, x.settled,
+       CASE WHEN r.attempts = 0 AND r.last_error IS NULL THEN false
+            ELSE EXISTS (SELECT 1 FROM delivery_receipts d WHERE d.event_id = r.id AND d.target = 'website:live')
+       END AS live_sent
 FROM ready r
-LEFT JOIN settled s ON s.id = r.id
+CROSS JOIN LATERAL (SELECT r.event_type = ANY($2::text[]) AS settled) x
 ORDER BY r.seq`;
 
 interface ClaimRow {
@@ -82,6 +108,7 @@ interface ClaimRow {
   created_ms: number;
   attempts: number;
   settled: boolean;
+  live_sent: boolean;
 }
 
 class Claimed implements ClaimedEvent {
@@ -97,6 +124,7 @@ class Claimed implements ClaimedEvent {
     readonly createdMs: number,
     readonly attempts: number,
     readonly settled: boolean,
+    readonly liveSent: boolean,
   ) {}
   get data(): Record<string, unknown> {
     return (this.#data ??= this.dataJson === null ? {} : (JSON.parse(this.dataJson) as Record<string, unknown>));
@@ -126,6 +154,7 @@ export async function claimEvents(
         r.created_ms,
         r.attempts,
         r.settled,
+        r.live_sent,
       ),
   );
 }

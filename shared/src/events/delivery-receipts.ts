@@ -59,7 +59,7 @@ export async function releaseDelivery(db: Queryable, eventId: string, target: De
 export interface DeliveryRecord {
   eventId: string;
   target: DeliveryTarget;
-  status: 'sent' | 'skipped';
+  status: 'sent' | 'skipped' | 'unreachable';
   detail: string | null;
 }
 

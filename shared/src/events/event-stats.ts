@@ -3,7 +3,7 @@ import type { Queryable } from './queryable';
 export interface EventStats {
   /** Not yet processed nor dead, including those waiting for a retry. */
   pending: number;
-  /** Of the pending, those waiting for a retry or a rate limit. */
+  /** Of the pending, those waiting for a retry or a rate limit, or held behind their player's. */
   waitingRetry: number;
   /** Age of the oldest pending event in seconds (0 when none). */
   oldestPendingAgeSeconds: number;

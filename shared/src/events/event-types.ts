@@ -25,7 +25,8 @@ export interface EventData {
   achievement_unlocked: { achievement: string };
   /** A platform identity joined the account, proven by a link code, Discord OAuth or the Telegram Login Widget. */
   account_linked: { platform: Platform; via: 'code' | 'discord_oauth' | 'telegram_login' };
-  account_unlinked: { platform: Platform };
+  /** `identity`: the Telegram or Discord user id detached (never an email), so the worker can take its roles off. */
+  account_unlinked: { platform: Platform; identity?: string };
   /**
    * The absorbed account was merged into this one (the survivor): `summed` is what it
    * added; its events now belong to the survivor and its id resolves to the survivor.

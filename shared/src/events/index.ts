@@ -10,3 +10,4 @@ export * from './list-dead-events';
 export * from './delivery-receipts';
 export * from './load-recipients';
 export * from './live-updates';
+export * from './unreachable-targets';

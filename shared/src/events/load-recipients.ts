@@ -1,9 +1,12 @@
 import type { Queryable } from './queryable';
 import type { Locale } from '../catalogue/locale';
+import type { PlayerTarget } from './unreachable-targets';
 
 /** What the handlers need to reach a player on the platforms. */
 export interface Recipient {
   userId: string;
+  /** The live account (the one the player was merged into, if they were). */
+  accountId: string;
   telegramId: string | null;
   discordId: string | null;
   locale: Locale;
@@ -12,11 +15,17 @@ export interface Recipient {
   rankName: string;
   /** The Discord role of the player's current rank, if the rank has one. */
   rankRoleId: string | null;
+  /** Targets this player turned off by refusing them, for the identities linked now. */
+  unreachable: PlayerTarget[];
 }
 
 const LOAD_RECIPIENTS = `
-SELECT u.id AS user_id, a.telegram_id, a.discord_id, a.locale, a.notifications_enabled,
-       a.rank_id, r.name AS rank_name, r.discord_role_id
+SELECT u.id AS user_id, a.id AS account_id, a.telegram_id, a.discord_id, a.locale, a.notifications_enabled,
+       a.rank_id, r.name AS rank_name, r.discord_role_id,
+       ARRAY(SELECT t.target FROM unreachable_targets t
+             WHERE t.user_id = a.id
+               AND t.identity = CASE WHEN t.target = 'telegram:message' THEN a.telegram_id::text ELSE a.discord_id END
+       ) AS unreachable
 FROM unified_users u
 JOIN unified_users a ON a.id = coalesce(u.merged_into, u.id)
 JOIN ranks r ON r.id = a.rank_id
@@ -30,6 +39,7 @@ export async function loadRecipients(db: Queryable, userIds: string[]): Promise<
   for (const r of rows) {
     out.set(r.user_id, {
       userId: r.user_id,
+      accountId: r.account_id,
       telegramId: r.telegram_id,
       discordId: r.discord_id,
       locale: r.locale,
@@ -37,6 +47,7 @@ export async function loadRecipients(db: Queryable, userIds: string[]): Promise<
       rankId: r.rank_id,
       rankName: r.rank_name,
       rankRoleId: r.discord_role_id,
+      unreachable: r.unreachable,
     });
   }
   return out;

@@ -57,7 +57,8 @@ export async function unlinkIdentity(
         userId,
       ]);
       if (!after) return undefined;
-      await appendEvents(client, userId, source, [{ type: 'account_unlinked', data: { platform } }]);
+      const detached = platform === 'website' ? {} : { identity: String(identity) };
+      await appendEvents(client, userId, source, [{ type: 'account_unlinked', data: { platform, ...detached } }]);
       return {
         status: 'unlinked',
         userId,

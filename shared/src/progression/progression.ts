@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
-import type { PlatformIdentity, SourcePlatform } from '../platform';
+import type { Player, PlatformIdentity, SourcePlatform } from '../platform';
+
+export type { Player };
 import type { ProgressionMetrics } from '../metrics';
 import type { EventType, StatDeltas } from '../events/event-types';
 import {
@@ -16,9 +18,6 @@ import { setNotifications, type NotificationsChange } from './notification-setti
 import { createLeaderboardCompaction } from './leaderboard-compaction';
 import type { Wake } from './wake';
 import { resolveUserId } from './resolve-user';
-
-/** Who a change is for: a platform identity (found or created) or an existing account id. */
-export type Player = PlatformIdentity | { userId: string };
 
 export interface Profile {
   username?: string | null;

@@ -1,15 +1,19 @@
 import type { Platform } from '@ttfd/shared';
 
 /**
- * - permanent: the platform will refuse this every time (missing permissions, unknown
- *   member, bot blocked, chat not found): the event is dead-lettered at once.
- * - transient: try again later with backoff (5xx, network, timeouts, a bad token).
+ * - unreachable: the player refuses this target (blocked the bot, chat not found, DMs
+ *   closed, not in the guild): that target is turned off for them; not a fault.
+ * - permanent: a fault retrying cannot fix (missing permissions, an unknown role, a bad
+ *   request): the event is dead-lettered at once.
+ * - transient: try again later with backoff (5xx, network, timeouts).
  * - rate_limited: try again after `retryAfterMs`; it does not count as a failed attempt.
+ * - misconfigured: the platform refuses our credentials (401): nothing more is sent to it
+ *   until the token is fixed; events wait without spending attempts.
  */
-export type DeliveryFailure = 'permanent' | 'transient' | 'rate_limited';
+export type DeliveryFailure = 'unreachable' | 'permanent' | 'transient' | 'rate_limited' | 'misconfigured';
 
 /** How a driver call ended, for `ttfd_driver_requests_total{platform,outcome}`. */
-export type DriverOutcome = 'ok' | 'rate_limited' | 'transient_error' | 'permanent_error';
+export type DriverOutcome = 'ok' | 'rate_limited' | 'transient_error' | 'permanent_error' | 'unreachable';
 
 export type ObserveRequest = (outcome: DriverOutcome) => void;
 
@@ -35,5 +39,31 @@ export class DeliveryError extends Error {
 export function outcomeOf(err: unknown): DriverOutcome {
   if (!(err instanceof DeliveryError)) return 'transient_error';
   if (err.failure === 'rate_limited') return 'rate_limited';
+  if (err.failure === 'unreachable') return 'unreachable';
+  if (err.failure === 'misconfigured') return 'permanent_error';
   return err.failure === 'permanent' ? 'permanent_error' : 'transient_error';
+}
+
+/**
+ * Remembers the first "bad credentials" answer of a platform: from then on the driver
+ * sends nothing, /readyz reports it and the log says what to fix (once).
+ */
+export function credentialsGuard(platform: Platform, variable: string, onFault?: (message: string) => void) {
+  let fault: string | null = null;
+  return {
+    get fault() {
+      return fault;
+    },
+    /** Throws the remembered fault instead of making a request. */
+    check() {
+      if (fault) throw new DeliveryError(platform, 'misconfigured', fault.replace(`${platform}: `, ''));
+    },
+    /** Records the fault when `err` says our credentials are refused; returns the error to throw. */
+    note(err: DeliveryError): DeliveryError {
+      if (err.failure !== 'misconfigured' || fault) return err;
+      fault = `${err.message}: ${variable} is refused; nothing is sent to ${platform} until it is fixed and the worker restarted`;
+      onFault?.(fault);
+      return err;
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from '@discordjs/rest';
 import { Routes, type APIChannel, type APIGuildMember, type APIMessage } from 'discord-api-types/v10';
-import { DeliveryError, outcomeOf, type ObserveRequest } from './delivery-error';
+import { credentialsGuard, DeliveryError, outcomeOf, type ObserveRequest } from './delivery-error';
 
 export interface RoleSyncResult {
   added: string[];
@@ -12,6 +12,8 @@ export interface DiscordDriver {
   readonly platform: 'discord';
   /** False when no guild is configured: role sync is skipped, DMs still work. */
   readonly syncsRoles: boolean;
+  /** Set once Discord refused the token (401): nothing more is sent. */
+  readonly fault: string | null;
   /**
    * Reconciles the member's rank roles: adds `roleId` when missing and removes every
    * other role of `rankRoleIds` the member has. Nothing is changed when they are right.
@@ -33,10 +35,14 @@ export interface DiscordDriverOptions {
   /** Rate limits up to this long are waited out in place; longer ones fail as rate_limited. */
   maxRateLimitWaitMs?: number;
   observe?: ObserveRequest;
+  /** Told once when Discord refuses the token. */
+  onFault?: (message: string) => void;
 }
 
-/** Missing permissions, unknown member/user/role, missing access, DMs closed: retrying cannot help. */
-const PERMANENT_CODES = new Set([50013, 10007, 10013, 10011, 50001, 50007]);
+/** Unknown member (left the guild), unknown user, DMs closed: the player cannot be reached there. */
+const UNREACHABLE_CODES = new Set([10007, 10013, 50007]);
+/** Missing permissions, unknown role, missing access: a fault of our setup that retrying cannot fix. */
+const PERMANENT_CODES = new Set([50013, 10011, 50001]);
 const UNKNOWN_CHANNEL = 10003;
 const AUDIT_REASON = 'TTFD rank sync';
 
@@ -50,9 +56,12 @@ function classify(err: unknown): DeliveryError {
   }
   if (err instanceof DiscordAPIError) {
     const what = `${err.status} ${err.code} ${err.message}`;
+    if (typeof err.code === 'number' && UNREACHABLE_CODES.has(err.code))
+      return new DeliveryError('discord', 'unreachable', what, { cause: err });
     if (typeof err.code === 'number' && PERMANENT_CODES.has(err.code))
       return new DeliveryError('discord', 'permanent', what, { cause: err });
-    if (err.status >= 500 || err.status === 401 || err.status === 408 || err.code === UNKNOWN_CHANNEL)
+    if (err.status === 401) return new DeliveryError('discord', 'misconfigured', what, { cause: err });
+    if (err.status >= 500 || err.status === 408 || err.code === UNKNOWN_CHANNEL)
       return new DeliveryError('discord', 'transient', what, { cause: err });
     return new DeliveryError('discord', 'permanent', what, { cause: err });
   }
@@ -80,8 +89,10 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   const guildId = options.guildId ?? null;
   const dmChannels = new Map<string, string>();
   const observe = options.observe ?? (() => {});
+  const credentials = credentialsGuard('discord', 'DISCORD_TOKEN', options.onFault);
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
+    credentials.check();
     try {
       const result = await fn();
       observe('ok');
@@ -89,7 +100,7 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
     } catch (err) {
       const failure = classify(err);
       observe(outcomeOf(failure));
-      throw failure;
+      throw credentials.note(failure);
     }
   }
 
@@ -107,6 +118,9 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
   return {
     platform: 'discord',
     syncsRoles: guildId !== null,
+    get fault() {
+      return credentials.fault;
+    },
 
     async syncRoles({ discordUserId, roleId, rankRoleIds }) {
       if (!guildId) throw new DeliveryError('discord', 'permanent', 'no guild configured for role sync');

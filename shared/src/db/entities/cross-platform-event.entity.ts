@@ -20,6 +20,8 @@ import { UnifiedUser } from './unified-user.entity';
 @Index('cross_platform_events_pending_idx', ['seq'], { where: 'NOT processed AND dead_at IS NULL' })
 @Index('cross_platform_events_user_pending_idx', ['userId', 'seq'], { where: 'NOT processed AND dead_at IS NULL' })
 @Index('cross_platform_events_dead_idx', ['deadAt', 'seq'], { where: 'dead_at IS NOT NULL' })
+/** (coalesce(run_at, created_at), seq) WHERE NOT processed AND dead_at IS NULL: the claim's walk in due order. */
+@Index('cross_platform_events_due_idx', { synchronize: false })
 export class CrossPlatformEvent {
   /** uuidv7: time-ordered. */
   @PrimaryColumn({ type: 'uuid', default: () => 'uuidv7()', primaryKeyConstraintName: 'cross_platform_events_pkey' })

