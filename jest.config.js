@@ -13,7 +13,7 @@ module.exports = {
   ),
   testMatch: ['<rootDir>/{shared,testing,dev,services/*,charts}/{src,test}/**/*.{spec,int-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  globalSetup: '<rootDir>/testing/src/global-setup.cjs',
+  globalSetup: '<rootDir>/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/testing/src/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,

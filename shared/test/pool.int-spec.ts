@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@ttfd/testing';
 import { createPool } from '@ttfd/shared';
 
 let db: TestDatabase;
@@ -29,6 +29,20 @@ describe('createPool', () => {
     try {
       const { rows } = await pool.query(`SELECT current_setting('statement_timeout') AS timeout`);
       expect(rows[0].timeout).toBe('0');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('survives the server dropping an idle connection, and the next query opens another', async () => {
+    const lost: Error[] = [];
+    const pool = createPool(db.url, { applicationName: 'ttfd-pool-idle', onIdleError: (err) => lost.push(err) });
+    try {
+      const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await waitUntil(() => lost.length > 0, 5_000, 'the idle connection to fail');
+      expect(lost[0]!.message).toMatch(/terminating connection/);
+      expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
     } finally {
       await pool.end();
     }

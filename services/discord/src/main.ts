@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { Pool } from 'pg';
 import {
+  createPool,
   createProgression,
   createProgressionMetrics,
   createWake,
@@ -55,15 +55,11 @@ export async function startDiscord(
 ): Promise<DiscordParts> {
   const metrics = createDiscordMetrics(registry);
   // The bot needs no entities: every query is the write path's SQL on a plain pool.
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
-    application_name: 'ttfd-discord',
+  const pool = createPool(config.DATABASE_URL, {
     max: 10,
-    keepAlive: true,
-    connectionTimeoutMillis: 10_000,
+    applicationName: 'ttfd-discord',
+    onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
   });
-  // An idle connection the server dropped: pg discards it; the next query opens another.
-  pool.on('error', (err) => log.warn({ err }, 'a database connection was lost'));
   await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first flush
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   const progressionMetrics = createProgressionMetrics(registry);

@@ -52,7 +52,11 @@ export async function startTelegram({
   fail,
 }: ServiceContext<TelegramConfig>): Promise<ServiceParts & { bot: Bot }> {
   const metrics = createTelegramMetrics(registry);
-  const pool = createPool(config.DATABASE_URL, { max: 10, applicationName: 'ttfd-telegram' });
+  const pool = createPool(config.DATABASE_URL, {
+    max: 10,
+    applicationName: 'ttfd-telegram',
+    onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
+  });
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   try {
     await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first update

@@ -9,6 +9,11 @@ export interface PoolOptions {
   connectionTimeoutMillis?: number;
   /** The server cancels a statement that runs longer (default: no limit). */
   statementTimeoutMillis?: number;
+  /**
+   * An idle connection failed (the server restarted or dropped it): pg discards it and the
+   * next query opens another. Without a listener that error would end the process.
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 /**
@@ -16,7 +21,7 @@ export interface PoolOptions {
  * is only for migrations and entity reads.
  */
 export function createPool(url: string, options: PoolOptions): Pool {
-  return new Pool({
+  const pool = new Pool({
     connectionString: url,
     application_name: options.applicationName,
     max: options.max ?? 10,
@@ -25,4 +30,6 @@ export function createPool(url: string, options: PoolOptions): Pool {
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
     statement_timeout: options.statementTimeoutMillis,
   });
+  pool.on('error', options.onIdleError ?? (() => {}));
+  return pool;
 }
