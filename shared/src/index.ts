@@ -15,6 +15,12 @@ export { AchievementRule } from './db/entities/achievement-rule.entity';
 export { StoredLinkCode, LinkCodeFailure } from './db/entities/link-code.entity';
 export { MergeConfirmation } from './db/entities/merge-confirmation.entity';
 export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
+export {
+  LeaderboardBand,
+  LeaderboardScore,
+  LeaderboardCell,
+  LeaderboardChange,
+} from './db/entities/leaderboard.entity';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';

@@ -10,12 +10,14 @@ import { DeliveryReceipt } from './entities/delivery-receipt.entity';
 import { LinkCodeFailure, StoredLinkCode } from './entities/link-code.entity';
 import { MergeConfirmation } from './entities/merge-confirmation.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
+import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
+import { LeaderboardChangesKey1764650000000 } from './migrations/1764650000000-LeaderboardChangesKey';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -33,6 +35,10 @@ export const entities = [
   LinkCodeFailure,
   MergeConfirmation,
   ActivityCooldown,
+  LeaderboardBand,
+  LeaderboardScore,
+  LeaderboardCell,
+  LeaderboardChange,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -43,6 +49,7 @@ export const migrations = [
   ActivityCooldowns1764400000000,
   EntitiesMatchSchema1764500000000,
   LeaderboardScores1764600000000,
+  LeaderboardChangesKey1764650000000,
 ];
 
 export interface DataSourceOptions {
