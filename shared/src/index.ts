@@ -18,6 +18,12 @@ export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
+export {
+  LeaderboardBand,
+  LeaderboardScore,
+  LeaderboardCell,
+  LeaderboardChange,
+} from './db/entities/leaderboard.entity';
 export * from './progression/progression';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';

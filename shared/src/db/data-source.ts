@@ -13,12 +13,14 @@ import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-acti
 import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
+import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
 import { ActivityCooldowns1764400000000 } from './migrations/1764400000000-ActivityCooldowns';
 import { EntitiesMatchSchema1764500000000 } from './migrations/1764500000000-EntitiesMatchSchema';
 import { LeaderboardScores1764600000000 } from './migrations/1764600000000-LeaderboardScores';
+import { LeaderboardChangesKey1764650000000 } from './migrations/1764650000000-LeaderboardChangesKey';
 import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
@@ -43,6 +45,10 @@ export const entities = [
   DiscordMessageMark,
   DiscordVoiceSession,
   RefusedTarget,
+  LeaderboardBand,
+  LeaderboardScore,
+  LeaderboardCell,
+  LeaderboardChange,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -53,6 +59,7 @@ export const migrations = [
   ActivityCooldowns1764400000000,
   EntitiesMatchSchema1764500000000,
   LeaderboardScores1764600000000,
+  LeaderboardChangesKey1764650000000,
   DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
