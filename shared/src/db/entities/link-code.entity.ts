@@ -1,5 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { Platform } from '../../platform';
+import { OneTimeSecret } from './one-time-secret';
 import { UnifiedUser } from './unified-user.entity';
 
 /**
@@ -14,7 +15,7 @@ import { UnifiedUser } from './unified-user.entity';
 @Check('link_codes_check', 'expires_at > created_at')
 @Index('link_codes_creator_idx', ['platform', 'identity'], { where: 'used_at IS NULL' })
 @Index('link_codes_expires_idx', ['expiresAt'])
-export class StoredLinkCode {
+export class StoredLinkCode extends OneTimeSecret {
   @PrimaryColumn({ name: 'code_hash', type: 'bytea', primaryKeyConstraintName: 'link_codes_pkey' })
   codeHash!: Buffer;
 
@@ -28,15 +29,6 @@ export class StoredLinkCode {
   @Column({ name: 'user_id', type: 'bigint' })
   @ForeignKey(() => UnifiedUser, { name: 'link_codes_user_id_fkey' })
   userId!: string;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
-  usedAt!: Date | null;
 
   /** Who redeemed it. */
   @Column({ name: 'used_by_platform', type: 'text', nullable: true })

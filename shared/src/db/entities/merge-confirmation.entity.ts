@@ -1,5 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import type { Platform, SourcePlatform } from '../../platform';
+import { OneTimeSecret } from './one-time-secret';
 import { UnifiedUser } from './unified-user.entity';
 
 /**
@@ -20,7 +21,7 @@ import { UnifiedUser } from './unified-user.entity';
 @Check('merge_confirmations_creator_platform_check', `creator_platform IN ('telegram', 'discord', 'website')`)
 @Check('merge_confirmations_check1', '(creator_platform IS NULL) = (creator_identity IS NULL)')
 @Index('merge_confirmations_identity_idx', ['platform', 'identity'], { where: 'used_at IS NULL' })
-export class MergeConfirmation {
+export class MergeConfirmation extends OneTimeSecret {
   @PrimaryColumn({ name: 'token_hash', type: 'bytea', primaryKeyConstraintName: 'merge_confirmations_pkey' })
   tokenHash!: Buffer;
 
@@ -47,15 +48,6 @@ export class MergeConfirmation {
 
   @Column({ type: 'text' })
   source!: SourcePlatform;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
-  usedAt!: Date | null;
 
   @Column({ type: 'text', nullable: true })
   outcome!: 'confirmed' | 'cancelled' | 'revoked' | null;

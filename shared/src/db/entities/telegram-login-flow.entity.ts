@@ -1,4 +1,5 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn, Unique } from 'typeorm';
+import { OneTimeSecret } from './one-time-secret';
 import { UnifiedUser } from './unified-user.entity';
 
 /**
@@ -13,7 +14,7 @@ import { UnifiedUser } from './unified-user.entity';
 @Check('telegram_login_flows_check', '(used_at IS NULL) = (payload_hash IS NULL)')
 @Unique('telegram_login_flows_payload_hash_key', ['payloadHash'])
 @Index('telegram_login_flows_expires_idx', ['expiresAt'])
-export class TelegramLoginFlow {
+export class TelegramLoginFlow extends OneTimeSecret {
   @PrimaryColumn({ name: 'nonce_hash', type: 'bytea', primaryKeyConstraintName: 'telegram_login_flows_pkey' })
   nonceHash!: Buffer;
 
@@ -21,15 +22,6 @@ export class TelegramLoginFlow {
   @Column({ name: 'user_id', type: 'bigint' })
   @ForeignKey(() => UnifiedUser, { name: 'telegram_login_flows_user_id_fkey' })
   userId!: string;
-
-  @Column({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
-  usedAt!: Date | null;
 
   /** The payload accepted, so the same payload is refused however it comes back. */
   @Column({ name: 'payload_hash', type: 'bytea', nullable: true })
