@@ -1,26 +1,24 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { REGISTER_TS, waitUntil } from '@ttfd/testing';
+import { killSpawned, spawnMain, waitUntil } from '@ttfd/testing';
 
 const SERVICE = path.resolve(__dirname, 'fixtures/drain-service.ts');
 
 /** The fixture service in its own process, as a container runs a service. */
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', REGISTER_TS, SERVICE], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const svc = spawnMain(SERVICE, { LOG_LEVEL: 'info', ...env });
   const up = async () => {
-    await waitUntil(() => /"port":(\d+)/.test(output), 20_000, 'the service to listen');
-    return Number(/"port":(\d+)/.exec(output)![1]);
+    await waitUntil(() => /"port":(\d+)/.test(svc.output()), 20_000, 'the service to listen');
+    return Number(/"port":(\d+)/.exec(svc.output())![1]);
   };
-  const lines = (msg: string) => output.split('\n').filter((l) => l.includes(`"msg":"${msg}`));
-  return { child, exited, up, lines, output: () => output };
+  const lines = (msg: string) =>
+    svc
+      .output()
+      .split('\n')
+      .filter((l) => l.includes(`"msg":"${msg}`));
+  return { ...svc, up, lines };
 }
+
+afterAll(() => killSpawned());
 
 it('on SIGTERM stops being ready, drains once and exits 0', async () => {
   const svc = start({ DRAIN_MS: '1500', SHUTDOWN_GRACE_SECONDS: '10' });

@@ -27,3 +27,4 @@ export { startRestartablePostgres, type RestartablePostgres } from './restartabl
 export { waitUntil, sleep } from './http-fake';
 /** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
 export const REGISTER_TS = path.join(__dirname, '..', 'src', 'register-ts.cjs');
+export { spawnMain, killSpawned, type MainProcess } from './spawn-main';

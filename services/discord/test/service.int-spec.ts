@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import pino from 'pino';
 import {
   createTestDatabase,
   fakeUser,
   INTENTS,
-  REGISTER_TS,
+  killSpawned,
+  spawnMain,
   startFakeDiscord,
   waitUntil,
   type FakeDiscord,
@@ -31,7 +31,6 @@ const CAROL = '300000000000000001';
 let db: TestDatabase;
 let fake: FakeDiscord;
 let bot: TestBot | null = null;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 2 });
@@ -44,24 +43,12 @@ afterEach(async () => {
   bot = null;
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killSpawned();
   await fake?.close();
   await db?.drop();
 });
 
-/** main.ts in its own process, as `make run` and the container start it. */
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const start = (env: Record<string, string>) => spawnMain(MAIN, env);
 
 describe('configuration', () => {
   it.each([

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
   createTestDatabase,
-  REGISTER_TS,
+  spawnMain,
+  killSpawned,
   startFakeTelegram,
   waitUntil,
   type FakeTelegram,
@@ -15,40 +15,18 @@ const MAIN = path.resolve(__dirname, '../src/main.ts');
 
 let db: TestDatabase;
 let fake: FakeTelegram;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase({ poolSize: 2 });
   fake = await startFakeTelegram();
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  killSpawned();
   await fake?.close();
   await db?.drop();
 });
 
-/** The service's main.ts in its own process, as `make run` and the container start it. */
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', REGISTER_TS, MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const logged = (text: string) =>
-    waitUntil(
-      () => {
-        if (child.exitCode !== null) throw new Error(`the bot exited early:\n${output}`);
-        return output.includes(text);
-      },
-      20_000,
-      `"${text}" in the log`,
-    );
-  return { child, output: () => output, exited, logged };
-}
+const start = (env: Record<string, string>) => spawnMain(MAIN, env);
 
 describe('configuration', () => {
   it('exits non-zero naming TELEGRAM_BOT_TOKEN when it is not set', async () => {
