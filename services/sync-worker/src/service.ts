@@ -1,5 +1,12 @@
-import { Client, Pool } from 'pg';
-import { startService, type Logger, type Platform, type RunningService, type ServiceContext } from '@ttfd/shared';
+import { Client, type Pool } from 'pg';
+import {
+  createPool,
+  startService,
+  type Logger,
+  type Platform,
+  type RunningService,
+  type ServiceContext,
+} from '@ttfd/shared';
 import type { SyncWorkerConfig } from './config';
 import { createDiscordDriver } from './drivers/discord-driver';
 import { createTelegramDriver } from './drivers/telegram-driver';
@@ -13,17 +20,15 @@ export interface SyncWorkerService extends RunningService {
 }
 
 /** The worker's connection pool: one connection per batch in flight, plus room for metrics and receipts. */
-export function createWorkerPool(config: SyncWorkerConfig, applicationName: string): Pool {
-  return new Pool({
-    connectionString: config.DATABASE_URL,
+export function createWorkerPool(config: SyncWorkerConfig, applicationName: string, log?: Logger): Pool {
+  return createPool(config.DATABASE_URL, {
+    applicationName,
     max: config.SYNC_BATCHES_IN_FLIGHT + 4,
-    application_name: applicationName,
     // The lease: a batch transaction left idle longer than this is ended by the server.
-    idle_in_transaction_session_timeout: config.SYNC_LEASE_MS,
-    statement_timeout: config.SYNC_QUERY_TIMEOUT_MS,
-    query_timeout: config.SYNC_QUERY_TIMEOUT_MS + 2_000,
-    connectionTimeoutMillis: 10_000,
-    keepAlive: true,
+    idleInTransactionTimeoutMillis: config.SYNC_LEASE_MS,
+    statementTimeoutMillis: config.SYNC_QUERY_TIMEOUT_MS,
+    queryTimeoutMillis: config.SYNC_QUERY_TIMEOUT_MS + 2_000,
+    onIdleError: (err) => log?.warn({ err }, 'idle database connection failed'),
   });
 }
 
@@ -45,12 +50,12 @@ export function workerTuning(config: SyncWorkerConfig) {
 /** Wires configuration to drivers, metrics, readiness and the worker. */
 export async function startSyncWorker({ config, log, registry }: ServiceContext<SyncWorkerConfig>) {
   const applicationName = `ttfd-sync:${config.WORKER_ID}`;
-  const pool = createWorkerPool(config, applicationName);
-  pool.on('error', (err) => log.warn({ err }, 'idle database connection failed'));
+  const pool = createWorkerPool(config, applicationName, log);
 
   const metrics = createSyncMetrics(registry, pool, log);
   const observe = (platform: Platform) => (outcome: string) => metrics.driverRequests.inc({ platform, outcome });
 
+  const onFault = (message: string) => log.error(message);
   const drivers: Drivers = {
     discord: config.DISCORD_TOKEN
       ? createDiscordDriver({
@@ -60,7 +65,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('discord'),
-          onFault: (message) => log.error(message),
+          onFault,
         })
       : null,
     telegram: config.TELEGRAM_BOT_TOKEN
@@ -70,7 +75,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('telegram'),
-          onFault: (message) => log.error(message),
+          onFault,
         })
       : null,
     website: createWebsiteDriver(),

@@ -9,6 +9,10 @@ export interface PoolOptions {
   connectionTimeoutMillis?: number;
   /** The server cancels a statement that runs longer (default: no limit). */
   statementTimeoutMillis?: number;
+  /** The client gives up on a query after this long (a half-open connection); default: never. */
+  queryTimeoutMillis?: number;
+  /** The server ends a session idle inside a transaction for longer (a lease); default: never. */
+  idleInTransactionTimeoutMillis?: number;
   /**
    * An idle connection failed (the server restarted or dropped it): pg discards it and the
    * next query opens another. Without a listener that error would end the process.
@@ -29,6 +33,8 @@ export function createPool(url: string, options: PoolOptions): Pool {
     keepAlive: true,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
     statement_timeout: options.statementTimeoutMillis,
+    query_timeout: options.queryTimeoutMillis,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMillis,
   });
   pool.on('error', options.onIdleError ?? (() => {}));
   return pool;

@@ -40,8 +40,7 @@ export function outcomeOf(err: unknown): DriverOutcome {
   if (!(err instanceof DeliveryError)) return 'transient_error';
   if (err.failure === 'rate_limited') return 'rate_limited';
   if (err.failure === 'unreachable') return 'unreachable';
-  if (err.failure === 'misconfigured') return 'permanent_error';
-  return err.failure === 'permanent' ? 'permanent_error' : 'transient_error';
+  return err.failure === 'transient' ? 'transient_error' : 'permanent_error';
 }
 
 /**
