@@ -80,6 +80,13 @@ describe('secrets', () => {
   });
 });
 
+describe('the Discord bot', () => {
+  it('is replaced, never rolled, so two gateway sessions never count the same messages', () => {
+    const discord = find(render({ values: [ciValues('all-enabled')] }), 'Deployment', 'ttfd-discord');
+    expect(discord.spec.strategy).toEqual({ type: 'Recreate' });
+  });
+});
+
 describe('the Telegram bot', () => {
   it('polls from one replica, replaced (not rolled) on update, when no public URL is known', () => {
     const telegram = find(render({ values: [ciValues('default')] }), 'Deployment', 'ttfd-telegram');
