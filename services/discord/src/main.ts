@@ -65,7 +65,7 @@ export async function startDiscord(
   const progressionMetrics = createProgressionMetrics(registry);
   const progression = createProgression({ pool, wake, metrics: progressionMetrics });
   const counter = createMessageCounter(
-    { pool, wake, log, metrics, progressionMetrics },
+    { progression, log, metrics },
     {
       flushMs: config.DISCORD_FLUSH_MS,
       cooldownSeconds: config.DISCORD_MESSAGE_XP_COOLDOWN_SECONDS,

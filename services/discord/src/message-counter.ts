@@ -1,5 +1,4 @@
-import type { Pool } from 'pg';
-import { recordMessageBatch, type Logger, type MemberMessages, type ProgressionMetrics, type Wake } from '@ttfd/shared';
+import type { Logger, MemberMessages, Progression } from '@ttfd/shared';
 import type { DiscordMetrics } from './metrics';
 
 export interface MessageCounterOptions {
@@ -38,10 +37,10 @@ const RETRY_MS = 1000;
  * had already counted.
  */
 export function createMessageCounter(
-  deps: { pool: Pool; wake: Wake; log: Logger; metrics: DiscordMetrics; progressionMetrics?: ProgressionMetrics },
+  deps: { progression: Progression; log: Logger; metrics: DiscordMetrics },
   options: MessageCounterOptions,
 ): MessageCounter {
-  const { pool, wake, log, metrics } = deps;
+  const { progression, log, metrics } = deps;
   const maxBatch = options.maxBatch ?? 5000;
   const rememberIds = options.rememberIds ?? 100_000;
   const seen = new Set<string>();
@@ -85,9 +84,7 @@ export function createMessageCounter(
         pending = new Map();
         pendingCount = 0;
         try {
-          const result = await recordMessageBatch(pool, batch, options, known);
-          if (result.events > 0 || result.created > 0) wake.signal();
-          if (result.xp > 0) deps.progressionMetrics?.xpAwarded.inc({ platform: 'discord' }, result.xp);
+          const result = await progression.recordMessages(batch, options, known);
           if (result.counted < size)
             metrics.events.inc({ type: 'message_create', outcome: 'duplicate' }, size - result.counted);
           metrics.flushSize.observe(size);

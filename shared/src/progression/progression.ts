@@ -16,6 +16,12 @@ import { nextDailyClaimAt, utcDay } from './rewards';
 import type { Locale } from '../catalogue/locale';
 import { setNotifications, type NotificationsChange } from './notification-settings';
 import { createLeaderboardCompaction } from './leaderboard-compaction';
+import {
+  recordMessageBatch,
+  type MemberMessages,
+  type MessageBatchOptions,
+  type MessageBatchResult,
+} from './message-batch';
 import type { Wake } from './wake';
 import { resolveUserId } from './resolve-user';
 
@@ -323,7 +329,25 @@ export function createProgression(deps: ProgressionDeps) {
     return changed;
   }
 
-  return { ensureUser, award, recordGame, claimDaily, setNotifications: changeNotifications };
+  /**
+   * Counts a flush of Discord messages (see message-batch.ts) and then, like every award,
+   * wakes the worker, folds the leaderboard and counts the XP.
+   */
+  async function recordMessages(
+    batch: MemberMessages[],
+    options: MessageBatchOptions,
+    known?: Set<string>,
+  ): Promise<MessageBatchResult> {
+    const result = await recordMessageBatch(pool, batch, options, known);
+    if (result.events > 0 || result.created > 0) wake.signal();
+    if (result.xp > 0) {
+      leaderboard.signal();
+      metrics?.xpAwarded.inc({ platform: 'discord' }, result.xp);
+    }
+    return result;
+  }
+
+  return { ensureUser, award, recordGame, claimDaily, recordMessages, setNotifications: changeNotifications };
 }
 
 export type Progression = ReturnType<typeof createProgression>;
