@@ -24,12 +24,12 @@ export interface OtherAccount {
   names: string[];
 }
 
-export function maskEmail(email: string): string {
+function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
-export function maskId(id: string): string {
+function maskId(id: string): string {
   return `…${id.slice(-4)}`;
 }
 

@@ -5,7 +5,7 @@ export interface NotificationsChange {
   userId: string;
   enabled: boolean;
   source: SourcePlatform;
-  /** The platform event that asked (`telegram:update:<id>`); the same key never changes twice. */
+  /** The platform event that asked (`telegram:<bot id>:update:<id>`); the same key never changes twice. */
   dedupeKey: string | null;
 }
 

@@ -39,7 +39,7 @@ export interface AwardInput {
   /** Why, in the game's words: 'message', 'voice', 'game', 'quest', 'purchase', 'admin', ... */
   reason: string;
   source: SourcePlatform;
-  /** A platform event id (`telegram:update:<id>`); the same key never awards twice. */
+  /** A platform event id (`telegram:<bot id>:update:<id>`); the same key never awards twice. */
   dedupeKey?: string;
   /** An activity event to append besides `xp_change` (e.g. game_played with its result). */
   activity?: { type: Extract<EventType, 'game_played' | 'message_sent' | 'voice_session'>; data: object };

@@ -55,7 +55,7 @@ export class CrossPlatformEvent {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
-  /** A platform update's identity (e.g. `telegram:update:<id>`): a redelivery awards nothing. */
+  /** A platform update's identity (e.g. `telegram:<bot id>:update:<id>`): a redelivery awards nothing. */
   @Column({ name: 'dedupe_key', type: 'text', nullable: true })
   dedupeKey!: string | null;
 
