@@ -4,6 +4,7 @@ import {
   createWake,
   findLedgerMismatches,
   loadVoiceSessions,
+  saveVoiceSessions,
 } from '@ttfd/shared';
 import { createTestDatabase, startFakeDiscord, waitUntil, type FakeDiscord, type TestDatabase } from '@ttfd/testing';
 import {
@@ -32,6 +33,8 @@ const GLEB = '200000000000000005';
 const DINA = '200000000000000006';
 const EMIL = '200000000000000007';
 const FAINA = '200000000000000008';
+const IRINA = '200000000000000009';
+const KIRA = '200000000000000010';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
 let clock = T0;
@@ -50,6 +53,8 @@ beforeAll(async () => {
     member(DINA),
     member(EMIL),
     member(FAINA),
+    member(IRINA),
+    member(KIRA),
   ]);
 });
 afterEach(async () => {
@@ -200,5 +205,31 @@ describe('voice time', () => {
     await voice(3260, EMIL, null);
     expect(await playerOf(db, EMIL)).toMatchObject({ total_voice_time: 120, xp: 10 });
     expect((await findLedgerMismatches(db.pool)).mismatches).toEqual([]);
+  });
+
+  it('after a crash between crediting a session and forgetting it, a member still in voice earns their new time', async () => {
+    at(5000);
+    handled = 0;
+    bot = await startTestBot(db, fake, ENV, { now: () => clock });
+    await voice(5000, IRINA, VOICE_A);
+    await voice(5000, KIRA, VOICE_A);
+    at(5060);
+    await bot.stop();
+    bot = null;
+    // The crash: Irina's session was credited (60 s, 10 XP) but its row was not forgotten.
+    const [irina] = (await loadVoiceSessions(db.pool, GUILD)).filter((s) => s.discordId === IRINA);
+    const wake = createWake(db.pool);
+    await closeVoiceSession(db.pool, createProgression({ pool: db.pool, wake }), irina!, 10);
+    await saveVoiceSessions(db.pool, [irina!]);
+    await wake.flush();
+    expect(await playerOf(db, IRINA)).toMatchObject({ total_voice_time: 60, xp: 10 });
+
+    // Back up while she is still in voice: her next two minutes count as a new session.
+    at(5100);
+    handled = 0;
+    bot = await startTestBot(db, fake, ENV, { now: () => clock });
+    await voice(5220, IRINA, null);
+    expect(await playerOf(db, IRINA)).toMatchObject({ total_voice_time: 180, xp: 30 });
+    expect(await findLedgerMismatches(db.pool)).toMatchObject({ mismatches: [] });
   });
 });

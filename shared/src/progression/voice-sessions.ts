@@ -30,11 +30,23 @@ interface VoiceSessionRow {
   earning: boolean;
 }
 
-/** The sessions left open on a guild (by a crash, a restart, or still running). */
+/**
+ * The sessions left open on a guild (by a crash, a restart, or still running). A session
+ * already credited (a crash between crediting and forgetting it) is forgotten here, so a
+ * member still in voice starts a new session rather than adding to one that pays nothing.
+ */
 export async function loadVoiceSessions(pool: Pool, guildId: string): Promise<VoiceSession[]> {
   const { rows } = await pool.query<VoiceSessionRow>(
-    `SELECT guild_id, discord_id, session_id, channel_id, started_at, accounted_until, voice_ms, earning_ms, earning
-     FROM discord_voice_sessions WHERE guild_id = $1 ORDER BY started_at, discord_id`,
+    `WITH credited AS (
+       DELETE FROM discord_voice_sessions s
+       WHERE s.guild_id = $1
+         AND EXISTS (SELECT 1 FROM cross_platform_events e WHERE e.dedupe_key = 'discord:voice:' || s.session_id)
+       RETURNING s.session_id
+     )
+     SELECT guild_id, discord_id, session_id, channel_id, started_at, accounted_until, voice_ms, earning_ms, earning
+     FROM discord_voice_sessions
+     WHERE guild_id = $1 AND session_id NOT IN (SELECT session_id FROM credited)
+     ORDER BY started_at, discord_id`,
     [guildId],
   );
   return rows.map((r) => ({
@@ -88,7 +100,8 @@ export function voiceSessionReward(session: VoiceSession, xpPerMinute: number): 
 /**
  * Credits a finished session (its seconds, its XP and one `voice_session` event, keyed
  * `discord:voice:<session id>`) and forgets it. Crashing between the two is harmless: the
- * session is closed again at the next start and the key makes the second credit a no-op.
+ * next start forgets the credited session (loadVoiceSessions), and the key would make a
+ * second credit a no-op.
  */
 export async function closeVoiceSession(
   pool: Pool,
