@@ -63,6 +63,12 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
       help: 'When this worker last settled a batch (Unix time)',
       registers: [registry],
     }),
+    credentialsRefused: new client.Gauge({
+      name: 'ttfd_driver_credentials_refused',
+      help: "1 once the platform refused this worker's token (401): nothing more is sent there until a restart",
+      labelNames: ['platform'] as const,
+      registers: [registry],
+    }),
     driverRequests: new client.Counter({
       name: 'ttfd_driver_requests_total',
       help: 'Requests to the platforms, by platform and result',
