@@ -5,6 +5,8 @@ import {
   findDailyStatus,
   findNotificationSettings,
   findProfile,
+  markReachable,
+  markUnreachable,
   wasRecorded,
   type Progression,
 } from '@ttfd/shared';
@@ -110,13 +112,13 @@ describe('findDailyStatus', () => {
 describe('notification settings', () => {
   it('change through the event log once per request, and read back', async () => {
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: 5004 });
-    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: true });
+    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: true, refused: [] });
     const off = { userId, enabled: false, source: 'telegram', dedupeKey: 'telegram:update:5004' } as const;
     expect(await Promise.all([progression.setNotifications(off), progression.setNotifications(off)])).toEqual(
       expect.arrayContaining([true, false]),
     );
     expect(await progression.setNotifications({ ...off, dedupeKey: 'telegram:update:5005' })).toBe(false);
-    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: false });
+    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: false, refused: [] });
     const { rows } = await db.pool.query(
       `SELECT event_type, source_platform, data, dedupe_key FROM cross_platform_events
        WHERE user_id = $1 AND event_type = 'notification_settings_changed'`,
@@ -133,5 +135,27 @@ describe('notification settings', () => {
     expect(await wasRecorded(db.pool, 'telegram:update:5004')).toBe(true);
     expect(await wasRecorded(db.pool, 'telegram:update:5005')).toBe(false);
     expect(await findNotificationSettings(db.pool, '999999')).toBeNull();
+  });
+
+  it('say where a platform refused delivery, for the logins linked now, until the player is reachable again', async () => {
+    const { userId } = await progression.ensureUser({ platform: 'telegram', id: 5006 });
+    await db.pool.query(`UPDATE unified_users SET discord_id = '500600000000000001' WHERE id = $1`, [userId]);
+    await markUnreachable(db.pool, [
+      { userId, target: 'discord:dm', identity: '500600000000000001', reason: 'discord: 50007 Cannot send messages' },
+      { userId, target: 'telegram:message', identity: '5006', reason: 'telegram: 403 Forbidden: bot was blocked' },
+      // Refused by a Discord login that has since left the account: not this player's concern.
+      { userId, target: 'discord:roles', identity: '999900000000000001', reason: 'discord: 10007 Unknown Member' },
+    ]);
+    const settings = await findNotificationSettings(db.pool, userId);
+    expect(settings).toEqual({
+      enabled: true,
+      refused: [
+        { target: 'telegram:message', since: expect.any(Date) },
+        { target: 'discord:dm', since: expect.any(Date) },
+      ],
+    });
+    expect(Date.now() - settings!.refused[0]!.since.getTime()).toBeLessThan(60_000);
+    await markReachable(db.pool, { platform: 'telegram', id: 5006 }, 'telegram:message');
+    expect((await findNotificationSettings(db.pool, userId))!.refused.map((r) => r.target)).toEqual(['discord:dm']);
   });
 });

@@ -1,4 +1,4 @@
-import { createProgression, createWake, findLedgerMismatches } from '@ttfd/shared';
+import { createProgression, createWake, findLedgerMismatches, markUnreachable } from '@ttfd/shared';
 import { createTestDatabase, startFakeTelegram, waitUntil, type FakeTelegram, type TestDatabase } from '@ttfd/testing';
 import { metricValue, sentTo, startTestBot, textsOf, type TestBot } from './harness';
 import { callbackUpdate, messageUpdate, telegramUser } from './updates';
@@ -38,6 +38,12 @@ async function say(from: ReturnType<typeof telegramUser>, text: string | null, o
   return sentTo(fake, from.id).slice(before);
 }
 const texts = textsOf;
+async function refusedOf(userId: string): Promise<string[]> {
+  const { rows } = await db.pool.query(`SELECT target FROM unreachable_targets WHERE user_id = $1 ORDER BY target`, [
+    userId,
+  ]);
+  return rows.map((r) => r.target);
+}
 
 describe('start-up', () => {
   it('publishes the command menu in Russian and English and registers the webhook with its secret', () => {
@@ -315,6 +321,52 @@ describe('/notify', () => {
     await bot.post(update);
     expect(texts(sentTo(fake, 7601).slice(before))).toEqual(['🔕 Уведомления выключены.']);
     expect((await eventsOf(7601)).filter((e) => e.event_type === 'notification_settings_changed')).toHaveLength(3);
+  });
+  it('says which platform refused delivery and what to do, in Russian and English; /notify on tries again', async () => {
+    for (const [id, locale] of [
+      [7602, 'ru'],
+      [7603, 'en'],
+    ] as const) {
+      const from = telegramUser(id, { language_code: locale });
+      await say(from, '/start');
+      const discordId = `${id}00000000000001`;
+      const { userId } = await account(id).then((a) => ({ userId: String(a.id) }));
+      await db.pool.query(`UPDATE unified_users SET discord_id = $2 WHERE id = $1`, [userId, discordId]);
+      await markUnreachable(db.pool, [
+        {
+          userId,
+          target: 'telegram:message',
+          identity: String(id),
+          reason: 'telegram: 403 Forbidden: bot was blocked',
+        },
+        { userId, target: 'discord:dm', identity: discordId, reason: 'discord: 50007 Cannot send messages' },
+        { userId, target: 'discord:roles', identity: discordId, reason: 'discord: 10007 Unknown Member' },
+      ]);
+      const [screen] = texts(await say(from, '/notify'));
+      // Telegram is not listed: writing to the bot turned its messages back on.
+      expect(screen!.split('\n')).toEqual(
+        locale === 'ru'
+          ? [
+              'Уведомления сейчас включены. Изменить: /notify on или /notify off.',
+              '⚠️ Discord: личные сообщения от бота закрыты — сообщения в Discord приостановлены. Разрешите личные сообщения от участников сервера и отправьте /notify on.',
+              '⚠️ Discord: вас нет на сервере — роль за ранг не выдаётся. Вернитесь на сервер и отправьте /notify on.',
+            ]
+          : [
+              'Notifications are on. Change with /notify on or /notify off.',
+              '⚠️ Discord: your direct messages are closed to the bot — Discord messages are paused. Allow direct messages from server members, then send /notify on.',
+              '⚠️ Discord: you are not on the server — your rank role is paused. Rejoin the server, then send /notify on.',
+            ],
+      );
+      await waitUntil(async () => (await refusedOf(userId)).length === 2, 5_000, 'Telegram turned back on');
+      expect(await refusedOf(userId)).toEqual(['discord:dm', 'discord:roles']);
+      await say(from, '/notify on');
+      expect(await refusedOf(userId)).toEqual([]);
+      expect(texts(await say(from, '/notify'))).toEqual([
+        locale === 'ru'
+          ? 'Уведомления сейчас включены. Изменить: /notify on или /notify off.'
+          : 'Notifications are on. Change with /notify on or /notify off.',
+      ]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { describeEvent } from './event-descriptions';
 import { localeOf } from './locale';
 import { rankName } from './ranks';
+import { refusalText } from './refusals';
 
 describe('localeOf', () => {
   it('is English for any English language code and Russian otherwise', () => {
@@ -50,5 +51,20 @@ describe('describeEvent', () => {
     expect(
       describeEvent({ type: 'achievement_unlocked', source: 'system', data: { achievement: 'week_streak' } }, 'ru'),
     ).toBe('Достижение: Неделя подряд');
+  });
+});
+
+describe('refusalText', () => {
+  it('says which platform refused, that it is paused, and what brings it back, in both languages', () => {
+    expect(refusalText('telegram:message', 'en')).toBe(
+      'Telegram: you blocked the bot — notifications there are paused. Send the bot any message to turn them back on.',
+    );
+    expect(refusalText('telegram:message', 'ru')).toBe(
+      'Telegram: вы заблокировали бота — уведомления туда приостановлены. Напишите боту любое сообщение, чтобы включить их снова.',
+    );
+    for (const target of ['discord:dm', 'discord:roles'] as const) {
+      expect(refusalText(target, 'en')).toMatch(/^Discord: .* paused\. .*\/notify on\.$/);
+      expect(refusalText(target, 'ru')).toMatch(/^Discord: .*\/notify on\.$/);
+    }
   });
 });

@@ -1,19 +1,30 @@
-import { findNotificationSettings } from '@ttfd/shared';
+import { findNotificationSettings, markReachable, refusalText } from '@ttfd/shared';
 import { dedupeKeyOf, profileOf, type Command } from './command';
 
 const ON = ['on', 'вкл', 'да', 'yes', '1'];
 const OFF = ['off', 'выкл', 'нет', 'no', '0'];
 
-/** `/notify on|off`: the cross-platform notifications preference; without an argument, its state. */
+/**
+ * `/notify on|off`: the cross-platform notifications preference; without an argument, its
+ * state and every platform that refused delivery, with what to do. `/notify on` also tries
+ * the refused targets again (one refusal turns a target off anew).
+ */
 export const notifyCommand: Command = {
   name: 'notify',
   async run({ updateId, args, from, t }, chat, { pool, progression, botId }) {
     const word = args.toLowerCase();
     const enabled = ON.includes(word) ? true : OFF.includes(word) ? false : null;
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: from.telegramId }, profileOf(from));
+    const settings = await findNotificationSettings(pool, userId);
     if (enabled === null) {
-      const settings = await findNotificationSettings(pool, userId);
-      await chat.reply(t.notifyStatus(settings?.enabled ?? true));
+      // Writing to the bot already turned Telegram messages back on (bot.ts): only the others are paused.
+      const paused = (settings?.refused ?? []).filter((r) => r.target !== 'telegram:message');
+      await chat.reply(
+        [
+          t.notifyStatus(settings?.enabled ?? true),
+          ...paused.map((r) => `⚠️ ${refusalText(r.target, from.locale)}`),
+        ].join('\n'),
+      );
       return;
     }
     await progression.setNotifications({
@@ -22,6 +33,7 @@ export const notifyCommand: Command = {
       source: 'telegram',
       dedupeKey: dedupeKeyOf(botId, updateId),
     });
+    if (enabled) for (const r of settings?.refused ?? []) await markReachable(pool, { userId }, r.target);
     await chat.reply(enabled ? t.notifyOn : t.notifyOff);
   },
 };
