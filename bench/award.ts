@@ -5,18 +5,21 @@
  *   (b) pgbench running the exact statement award() sends;
  *   (c) pgbench running the minimal seed write (UPDATE xp + INSERT one event);
  *   (d) the design not taken: (b) with a pg_notify inside the transaction.
- * Variants take turns REPEATS times (default 2) and each keeps its best, since the
- * disk's commit latency drifts. Prints progress on stderr and one JSON line on stdout, with ratio = a/b and
- * ratio_minimal = a/c at 16 clients.
+ * The disk's commit latency drifts over minutes, so the variants take turns in ROUNDS
+ * (default 5) short rounds of SECONDS (5) each, award() first and last in alternate
+ * rounds, and each round compares award() with the peers measured next to it. Prints
+ * progress on stderr and one JSON line on stdout with ratio = a/b and ratio_minimal = a/c
+ * at the most clients: the median of the per-round ratios, with their spread.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPool, createProgression, createWake, DAILY_REWARD, EVENTS_CHANNEL, progressSql } from '@ttfd/shared';
 import { startBenchDatabase } from './lib/bench-database';
+import { median, pairedRatio } from './lib/paired';
 import { pgbench } from './lib/pgbench';
 
-const SECONDS = Number(process.env.SECONDS ?? 10);
-const REPEATS = Number(process.env.REPEATS ?? 2);
+const SECONDS = Number(process.env.SECONDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CLIENTS = (process.env.CLIENTS ?? '1,4,16').split(',').map(Number);
 const USERS = 10_000;
 const XP = 5;
@@ -47,7 +50,11 @@ function exactScript(notifyInTransaction = false): string {
     20: String(DAILY_REWARD.coins.cap),
   };
   const sql = progressSql('telegram_id').replace(/\$(\d+)/g, (_, n: string) => params[Number(n)]!);
-  const statement = `${sql.trim().replace(/\n/g, ' ')};`;
+  // pgbench reads one line per command: SQL comments go before the lines are joined.
+  const statement = `${sql
+    .replace(/--[^\n]*/g, '')
+    .trim()
+    .replace(/\n/g, ' ')};`;
   const body = notifyInTransaction
     ? `BEGIN;\n${statement}\nSELECT pg_notify('${EVENTS_CHANNEL}', '');\nEND;`
     : statement;
@@ -100,43 +107,52 @@ async function main() {
     fs.writeFileSync(notifyFile, exactScript(true));
     fs.writeFileSync(minimalFile, MINIMAL);
 
-    const results: Record<
-      'award' | 'pgbench_exact' | 'pgbench_minimal' | 'pgbench_exact_notify_in_tx',
-      Record<number, number>
-    > = {
+    type Variant = 'award' | 'pgbench_exact' | 'pgbench_minimal' | 'pgbench_exact_notify_in_tx';
+    // Each variant's TPS per client count, one entry per round.
+    const results: Record<Variant, Record<number, number[]>> = {
       award: {},
       pgbench_exact: {},
       pgbench_minimal: {},
       pgbench_exact_notify_in_tx: {},
     };
-    // The disk's commit latency drifts during a run: variants take turns, and each keeps its best of REPEATS.
-    const variants: [keyof typeof results, (clients: number) => Promise<number>][] = [
+    const variants: [Variant, (clients: number) => Promise<number>][] = [
       ['award', (c) => awardTps(url, c)],
       ['pgbench_exact', async (c) => (await pgbench(url, exactFile, c, SECONDS)).tps],
       ['pgbench_minimal', async (c) => (await pgbench(url, minimalFile, c, SECONDS)).tps],
       ['pgbench_exact_notify_in_tx', async (c) => (await pgbench(url, notifyFile, c, SECONDS)).tps],
     ];
     for (const clients of CLIENTS) {
-      for (let round = 1; round <= REPEATS; round++) {
-        for (const [name, run] of variants) {
+      for (let round = 0; round < ROUNDS; round++) {
+        // award() runs first in even rounds and last in odd ones, so a drift favours no variant.
+        for (const [name, run] of round % 2 === 0 ? variants : [...variants].reverse()) {
           const tps = await run(clients);
-          results[name]![clients] = Math.max(results[name]![clients] ?? 0, tps);
-          log(`${name.padEnd(28)} ${String(clients).padStart(2)} clients, round ${round}: ${tps} TPS`);
+          (results[name][clients] ??= []).push(tps);
+          log(`${name.padEnd(28)} ${String(clients).padStart(2)} clients, round ${round + 1}: ${tps} TPS`);
         }
       }
     }
     const top = Math.max(...CLIENTS);
-    const round = (x: number) => Math.round(x * 100) / 100;
+    const tpsMedian = Object.fromEntries(
+      Object.entries(results).map(([name, byClients]) => [
+        name,
+        Object.fromEntries(Object.entries(byClients).map(([c, tps]) => [c, Math.round(median(tps)!)])),
+      ]),
+    );
+    const ratio = pairedRatio(results.award[top]!, results.pgbench_exact[top]!);
+    const ratioMinimal = pairedRatio(results.award[top]!, results.pgbench_minimal[top]!);
     process.stdout.write(
       `${JSON.stringify({
         bench: 'award',
         seconds_per_run: SECONDS,
-        best_of: REPEATS,
+        rounds: ROUNDS,
         users: USERS,
         settings,
-        tps: results,
-        ratio: round(results.award![top]! / results.pgbench_exact![top]!),
-        ratio_minimal: round(results.award![top]! / results.pgbench_minimal![top]!),
+        tps_median: tpsMedian,
+        tps_rounds: results,
+        ratio: ratio.median,
+        ratio_spread: ratio,
+        ratio_minimal: ratioMinimal.median,
+        ratio_minimal_spread: ratioMinimal,
         at_clients: top,
       })}\n`,
     );
