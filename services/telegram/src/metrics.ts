@@ -12,6 +12,11 @@ export function createTelegramMetrics(registry: Registry) {
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),
+    webhookRegistered: new client.Gauge({
+      name: 'ttfd_telegram_webhook_registered',
+      help: '1 once Telegram has the webhook as configured, 0 while registering it fails (webhook mode only)',
+      registers: [registry],
+    }),
     commandDuration: new client.Histogram({
       name: 'ttfd_telegram_command_duration_seconds',
       help: 'Time to handle a bot command, Bot API calls included',
