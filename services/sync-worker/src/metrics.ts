@@ -43,6 +43,11 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
     (s) => s.oldestPendingAgeSeconds,
   );
   fromDatabase('ttfd_events_dead', 'Events in the dead-letter state (from the database)', (s) => s.dead);
+  fromDatabase(
+    'ttfd_events_waiting_retry',
+    'Pending events waiting out a retry backoff, not yet due (from the database)',
+    (s) => s.waitingRetry,
+  );
 
   return {
     lag: new client.Histogram({
@@ -61,6 +66,12 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
     lastProcessed: new client.Gauge({
       name: 'ttfd_sync_last_processed_timestamp_seconds',
       help: 'When this worker last settled a batch (Unix time)',
+      registers: [registry],
+    }),
+    credentialsRefused: new client.Gauge({
+      name: 'ttfd_platform_credentials_refused',
+      help: '1 once a platform refused the worker\'s token (401): nothing is sent to it until the token is fixed',
+      labelNames: ['platform'] as const,
       registers: [registry],
     }),
     driverRequests: new client.Counter({

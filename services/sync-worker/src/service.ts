@@ -55,7 +55,12 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
   const metrics = createSyncMetrics(registry, pool, log);
   const observe = (platform: Platform) => (outcome: string) => metrics.driverRequests.inc({ platform, outcome });
 
-  const onFault = (message: string) => log.error(message);
+  const onFault = (platform: Platform) => (message: string) => {
+    metrics.credentialsRefused.set({ platform }, 1);
+    log.error(message);
+  };
+  if (config.DISCORD_TOKEN) metrics.credentialsRefused.set({ platform: 'discord' }, 0);
+  if (config.TELEGRAM_BOT_TOKEN) metrics.credentialsRefused.set({ platform: 'telegram' }, 0);
   const drivers: Drivers = {
     discord: config.DISCORD_TOKEN
       ? createDiscordDriver({
@@ -65,7 +70,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('discord'),
-          onFault,
+          onFault: onFault('discord'),
         })
       : null,
     telegram: config.TELEGRAM_BOT_TOKEN
@@ -75,7 +80,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
           timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
           maxRateLimitWaitMs: config.SYNC_RATE_LIMIT_WAIT_MS,
           observe: observe('telegram'),
-          onFault,
+          onFault: onFault('telegram'),
         })
       : null,
     website: createWebsiteDriver(),

@@ -100,7 +100,7 @@ export async function startTelegram(
               allowedUpdates: ALLOWED_UPDATES,
             },
             log,
-            { retryMs: options.webhookRetryMs, onState: (ok) => metrics.webhookRegistered.set(ok ? 1 : 0) },
+            { retryMs: options.webhookRetryMs, onState: (ok) => metrics.webhookRegistrationFailing.set(ok ? 0 : 1) },
           );
         } else {
           log.info('TELEGRAM_WEBHOOK_URL is not set: the webhook is served but not registered with Telegram');

@@ -12,9 +12,9 @@ export function createTelegramMetrics(registry: Registry) {
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),
-    webhookRegistered: new client.Gauge({
-      name: 'ttfd_telegram_webhook_registered',
-      help: '1 once Telegram has the webhook as configured, 0 while registering it fails (webhook mode only)',
+    webhookRegistrationFailing: new client.Gauge({
+      name: 'ttfd_telegram_webhook_registration_failing',
+      help: '1 while Telegram refuses or fails to register the webhook (the replica retries), else 0',
       registers: [registry],
     }),
     commandDuration: new client.Histogram({

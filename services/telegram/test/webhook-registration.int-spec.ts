@@ -32,7 +32,7 @@ interface Replica {
   logs: Record<string, any>[];
   failures: unknown[];
   readyz(): Promise<number>;
-  registered(): Promise<number | undefined>;
+  failing(): Promise<number | undefined>;
 }
 
 async function startReplica(env: Record<string, string> = {}): Promise<Replica> {
@@ -57,8 +57,8 @@ async function startReplica(env: Record<string, string> = {}): Promise<Replica> 
     logs,
     failures,
     readyz: async () => (await fetch(`http://127.0.0.1:${service.port}/readyz`)).status,
-    registered: async () =>
-      (await service.registry.getSingleMetric('ttfd_telegram_webhook_registered')!.get()).values[0]?.value,
+    failing: async () =>
+      (await service.registry.getSingleMetric('ttfd_telegram_webhook_registration_failing')!.get()).values[0]?.value,
   };
 }
 
@@ -82,7 +82,7 @@ describe('webhook registration', () => {
     expect(second.logs.map((l) => l.msg)).toContain(
       'webhook already registered with Telegram as configured; left unchanged',
     );
-    expect(await second.registered()).toBe(1);
+    expect(await second.failing()).toBe(0);
   });
 
   it('sets the webhook again when the secret, the URL or the updates differ from what Telegram has', async () => {
@@ -122,10 +122,10 @@ describe('webhook registration', () => {
       15_000,
       'the 429 logged',
     );
-    expect(await replica.registered()).toBe(0);
+    expect(await replica.failing()).toBe(1);
     await settled(replica);
     expect(fake.webhook).toMatchObject({ secret_token: SECRET });
-    expect(await replica.registered()).toBe(1);
+    expect(await replica.failing()).toBe(0);
     const attempts = fake.callsOf('setWebhook').map((c) => c.at);
     expect(attempts).toHaveLength(5);
     // Never sooner than the retry_after of 1 s between attempts.
