@@ -3,9 +3,16 @@
 #   docker buildx build --target sync-worker -t ttfd-sync-worker .
 # Targets: telegram, discord, website, sync-worker, migrate.
 
-# The Node.js release line the Makefile pins for development and CI (NODE_VERSION there).
-# A tag, not yet a digest: pinning the base by digest is its own supply-chain item (issue 11).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# The Node.js release the Makefile pins for development and CI (NODE_VERSION there), as the
+# official image pinned by digest: NODE_IMAGE_DIGEST is the multi-arch index digest of
+# node:<NODE_VERSION>-bookworm-slim, printed by
+#   docker buildx imagetools inspect node:24.22.3-bookworm-slim    (the "Digest:" line)
+# A tag alone floats with every upstream rebuild; the digest makes a build reproducible and is
+# bumped on purpose. images.yml refuses a release build without it, and checks that the pinned
+# image runs Node.js NODE_VERSION on every platform built.
+ARG NODE_VERSION=24.22.3
+ARG NODE_IMAGE_DIGEST=
+ARG NODE_IMAGE=node:${NODE_VERSION}-bookworm-slim${NODE_IMAGE_DIGEST:+@}${NODE_IMAGE_DIGEST}
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app

@@ -10,9 +10,11 @@ overlay="$here/overlays/$env"
 
 kubectl apply -k "$overlay"
 # The migration runs as the chart's pre-upgrade hook (or, with cnpg.enabled, as a Job the
-# Deployments wait for); --wait returns once every Deployment is ready.
+# Deployments wait for); --wait returns once every Deployment is ready. The timeout outlasts the
+# migration Job's activeDeadlineSeconds (migrations.activeDeadlineSeconds, 900 s), so helm never gives
+# up on a migration that is still allowed to run.
 helm upgrade --install ttfd "$here/../charts/ttfd" \
   --namespace "ttfd-$env" \
   --values "$overlay/values.yaml" \
-  --wait --wait-for-jobs --timeout 15m \
+  --wait --wait-for-jobs --timeout 20m \
   "$@"

@@ -27,16 +27,39 @@ describe('alert rules', () => {
   it('has the alerts the platform is watched by', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([
       'TTFDDeadLetters',
+      'TTFDDiscordGatewayDisconnected',
       'TTFDEventBacklogGrowing',
       'TTFDEventLagHigh',
+      'TTFDEventsWaitingLong',
+      'TTFDMigrationFailed',
+      'TTFDPlatformApiErrors',
+      'TTFDPlatformTokenRefused',
       'TTFDServiceDown',
       'TTFDSyncWorkerStalled',
+      'TTFDTelegramWebhookRefused',
+      'TTFDWebsiteErrors',
     ]);
+  });
+
+  it('has a promtool case for every alert: it fires on its series and stays silent before', () => {
+    const cases: Json[] = parse(readFileSync(testFile, 'utf8')).tests.flatMap((t: Json) => t.alert_rule_test);
+    for (const rule of rules) {
+      const own = cases.filter((c) => c.alertname === rule.alert);
+      expect({ alert: rule.alert, fires: own.some((c) => c.exp_alerts.length > 0) }).toEqual({
+        alert: rule.alert,
+        fires: true,
+      });
+      expect({ alert: rule.alert, silent: own.some((c) => c.exp_alerts.length === 0) }).toEqual({
+        alert: rule.alert,
+        silent: true,
+      });
+    }
   });
 
   it('passes promtool check rules', () => {
     const result = run(tool('promtool'), ['check', 'rules', rulesFile]);
-    expect(result.stdout + result.stderr).toContain('SUCCESS: 5 rules found');
+    expect(result.stdout + result.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
+    expect(rules.length).toBe(12);
     expect(result.status).toBe(0);
   });
 
@@ -53,6 +76,19 @@ describe('alert rules', () => {
     const hasty = testRulesWith((text) => text.replace('        for: 10m\n', ''));
     expect(hasty.status).not.toBe(0);
     expect(hasty.stdout + hasty.stderr).toContain('TTFDEventBacklogGrowing');
+    // The dead-letter alert of old, on the count rather than on new ones, fires on last week's.
+    const stale = testRulesWith((text) =>
+      text.replace(
+        'sum by (namespace) (increase(ttfd_events_processed_total{job="ttfd-sync-worker",outcome="dead"}[10m])) > 0',
+        'max by (namespace) (ttfd_events_dead{job="ttfd-sync-worker"}) > 0',
+      ),
+    );
+    expect(stale.status).not.toBe(0);
+    expect(stale.stdout + stale.stderr).toContain('TTFDDeadLetters');
+    // A stall alert that counts events waiting out a backoff fires while a platform is merely down.
+    const impatient = testRulesWith((text) => text.replace(' - ttfd_events_waiting_retry{job="ttfd-sync-worker"}', ''));
+    expect(impatient.status).not.toBe(0);
+    expect(impatient.stdout + impatient.stderr).toContain('TTFDSyncWorkerStalled');
   });
 
   it('gives every alert a severity, a summary, a description and a runbook section that exists', () => {

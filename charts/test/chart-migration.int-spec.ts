@@ -28,7 +28,8 @@ describe('the migration Job as a pre-install/pre-upgrade hook (external database
     const hookSecret = find(objects, 'Secret', 'ttfd-migrate');
     expect(hookSecret.metadata.annotations).toMatchObject({
       'helm.sh/hook': 'pre-install,pre-upgrade',
-      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      // hook-failed too: a failed migration must not leave the database password behind.
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded,hook-failed',
     });
     expect(Number(hookSecret.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(0);
     expect(decode(hookSecret, 'database-url')).toBe('postgresql://ttfd:secret@postgres.example:5432/ttfd');
@@ -41,6 +42,9 @@ describe('the migration Job as a pre-install/pre-upgrade hook (external database
     expect(account.automountServiceAccountToken).toBe(false);
     expect(Number(account.metadata.annotations!['helm.sh/hook-weight'])).toBeLessThan(0);
     expect(account.metadata.annotations!['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    expect(account.metadata.annotations!['helm.sh/hook-delete-policy']).toBe(
+      'before-hook-creation,hook-succeeded,hook-failed',
+    );
   });
 
   it('leaves the Deployments as ordinary release objects, applied after the hook', () => {
@@ -74,7 +78,7 @@ describe('the migration with the chart’s own CloudNativePG Cluster', () => {
 
   it('runs the migration as a regular Job, once the database answers', () => {
     const jobs = ofKind(objects, 'Job');
-    expect(jobs.map((j) => j.metadata.name)).toEqual(['ttfd-migrate-1']);
+    expect(jobs.map((j) => j.metadata.name)).toEqual([expect.stringMatching(/^ttfd-migrate-[0-9a-f]{10}$/)]);
     const [job] = jobs;
     expect(job.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
     const pod = job.spec.template.spec;
@@ -93,7 +97,8 @@ describe('the migration with the chart’s own CloudNativePG Cluster', () => {
       expect(secretRef(container, 'DATABASE_URL')).toEqual({ name: 'ttfd-db-app', key: 'uri' });
     }
     expect(pod.containers[0].args).toEqual(['node', 'services/migrate/dist/main.js', 'migrate']);
-    expect(objects.some((o) => o.metadata.annotations?.['helm.sh/hook'])).toBe(false);
+    // No install or upgrade hook (the `helm test` pods run only on demand).
+    expect(objects.some((o) => (o.metadata.annotations?.['helm.sh/hook'] ?? 'test') !== 'test')).toBe(false);
   });
 
   it('holds every Deployment until no migration is pending', () => {
@@ -123,7 +128,7 @@ describe('the migration with the chart’s own CloudNativePG Cluster', () => {
 
 describe('the database source', () => {
   it('must be given', () => {
-    expect(renderError({ set: { 'telegram.token': 't' } })).toContain(
+    expect(renderError({ set: { 'image.tag': '1.0.0', 'telegram.token': 't' } })).toContain(
       'set exactly one of database.url, database.existingSecret or cnpg.enabled=true',
     );
   });

@@ -59,9 +59,10 @@ describe('k8s/', () => {
 
   it.each(environments)('overlays/%s/values.yaml passes helm lint --strict and renders valid objects', (env) => {
     const values = path.join(k8sDir, 'overlays', env, 'values.yaml');
-    const lint = run(tool('helm'), ['lint', '--strict', chartDir, '--values', values]);
+    // The release's image tag is given at deploy time (k8s/deploy.sh ... --set image.tag=<version>).
+    const lint = run(tool('helm'), ['lint', '--strict', chartDir, '--values', values, '--set', 'image.tag=1.0.0']);
     expect(lint.stdout + lint.stderr).toContain('0 chart(s) failed');
-    const objects = render({ values: [values], namespace: `ttfd-${env}` });
+    const objects = render({ values: [values], namespace: `ttfd-${env}`, set: { 'image.tag': '1.0.0' } });
     expect(validateObjects(objects)).toEqual([]);
     expect(objects.map((o) => o.kind)).toEqual(
       expect.arrayContaining(['Deployment', 'ServiceMonitor', 'PrometheusRule', 'ConfigMap']),
@@ -78,6 +79,7 @@ describe('k8s/', () => {
     const objects = render({
       values: [path.join(k8sDir, 'overlays/production/values.yaml')],
       namespace: 'ttfd-production',
+      set: { 'image.tag': '1.0.0' },
     });
     expect(objects.some((o) => o.kind === 'Cluster')).toBe(false);
     const telegram = find(objects, 'Deployment', 'ttfd-telegram');

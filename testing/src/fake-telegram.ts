@@ -49,7 +49,7 @@ export interface FakeTelegram {
   diceValues: number[];
   /** Queues an update for getUpdates (its update_id is assigned when missing). */
   pushUpdate(update: Record<string, unknown>): number;
-  webhook: { url: string; secret_token?: string } | null;
+  webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null;
   commands: unknown[];
   /** Calls of one method, optionally for one chat. */
   callsOf(method: string, chatId?: string | number): TelegramCall[];
@@ -202,13 +202,23 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       case 'getMyCommands':
         return fake.commands;
       case 'setWebhook':
-        fake.webhook = { url: String(p.url), secret_token: p.secret_token };
+        fake.webhook = {
+          url: String(p.url),
+          secret_token: p.secret_token,
+          ...(Array.isArray(p.allowed_updates) ? { allowed_updates: p.allowed_updates as string[] } : {}),
+        };
         return true;
       case 'deleteWebhook':
         fake.webhook = null;
         return true;
       case 'getWebhookInfo':
-        return { url: fake.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: updates.length };
+        // The secret token is never returned, as on Telegram.
+        return {
+          url: fake.webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: updates.length,
+          ...(fake.webhook?.allowed_updates ? { allowed_updates: fake.webhook.allowed_updates } : {}),
+        };
       case 'sendMessage':
         return message(chatId, token, { text: String(p.text), reply_markup: p.reply_markup });
       case 'sendDice': {

@@ -19,8 +19,8 @@ import { repoRoot } from './tools';
  *  2. their generated TypeScript declarations, by type-checking every object as an object literal
  *     of its model's interface: this catches unknown fields (a misspelt `readinessprobe`), which
  *     the JSON schemas let through, like kubeconform -strict.
- * CloudNativePG ships no such package: its Cluster is checked against the vendored subset in
- * charts/test/schemas.
+ * CloudNativePG and KEDA ship no such package: their Cluster, ScheduledBackup and ScaledObject are
+ * checked against the vendored subsets in charts/test/schemas.
  */
 
 const modelModules: Record<string, string> = {
@@ -46,6 +46,8 @@ const models: Record<string, Record<string, unknown>> = {
 
 const vendoredSchemas: Record<string, string> = {
   'postgresql.cnpg.io/v1/Cluster': 'postgresql.cnpg.io_v1_Cluster.json',
+  'postgresql.cnpg.io/v1/ScheduledBackup': 'postgresql.cnpg.io_v1_ScheduledBackup.json',
+  'keda.sh/v1alpha1/ScaledObject': 'keda.sh_v1alpha1_ScaledObject.json',
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });

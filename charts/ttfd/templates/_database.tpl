@@ -39,6 +39,13 @@ key: database-url
 {{- end }}
 {{- end }}
 
+{{/* The name of the CloudNativePG-mode migration Job: changes with what the Job runs, never with the revision. */}}
+{{- define "ttfd.migrateJobName" -}}
+{{- $image := include "ttfd.image" (dict "root" . "name" "migrate" "image" .Values.migrations.image) }}
+{{- $what := printf "%s|%s|%s|%s" $image .Chart.Version (toJson .Values.migrations) (toJson .Values.podSecurityContext) }}
+{{- printf "%s-migrate-%s" (include "ttfd.fullname" .) (sha256sum $what | trunc 10) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{/* The migration runs as a pre-install/pre-upgrade hook unless the chart makes the database itself. */}}
 {{- define "ttfd.migrateAsHook" -}}
 {{- if not .Values.cnpg.enabled }}true{{ end }}

@@ -4,6 +4,8 @@
 - name: PUBLIC_URL
   value: {{ . | quote }}
 {{- end }}
+- name: TRUST_PROXY
+  value: {{ .Values.website.trustProxy | toString | quote }}
 - name: SESSION_SECRET
   valueFrom:
     secretKeyRef:
@@ -14,10 +16,36 @@
       name: {{ include "ttfd.fullname" . }}
       key: session-secret
       {{- end }}
+{{- if .Values.website.existingSecret }}
+- name: DISCORD_TOKEN_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.website.existingSecret }}
+      key: {{ .Values.website.existingSecretKeys.discordTokenKey }}
+      optional: true
+{{- else if .Values.website.discordTokenKey }}
+- name: DISCORD_TOKEN_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "ttfd.fullname" . }}
+      key: discord-token-key
+{{- end }}
 {{- with .Values.discord.applicationId }}
-- name: DISCORD_APPLICATION_ID
+- name: DISCORD_CLIENT_ID
   value: {{ . | quote }}
 {{- end }}
 {{- include "ttfd.secretEnv" (dict "root" . "name" "DISCORD_CLIENT_SECRET" "section" "discord" "field" "clientSecret" "key" "discord-client-secret") }}
+{{- with .Values.discord.apiRoot }}
+- name: DISCORD_API_ROOT
+  value: {{ . | quote }}
+{{- end }}
 {{- include "ttfd.secretEnv" (dict "root" . "name" "TELEGRAM_BOT_TOKEN" "section" "telegram" "field" "token" "key" "telegram-token") }}
+{{- with .Values.telegram.botUsername }}
+- name: TELEGRAM_BOT_USERNAME
+  value: {{ . | trimPrefix "@" | quote }}
+{{- end }}
+{{- with .Values.website.adminEmails }}
+- name: ADMIN_EMAILS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- end }}

@@ -34,7 +34,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "ttfd.labels" -}}
 helm.sh/chart: {{ include "ttfd.chart" .root }}
 {{ include "ttfd.selectorLabels" . }}
-app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "ttfd.version" .root | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: ttfd
 {{- end }}
@@ -47,10 +47,23 @@ app.kubernetes.io/part-of: ttfd
 {{- end }}
 {{- end }}
 
-{{/* The image of a service. Call with (dict "root" $ "name" "sync-worker" "image" <values.image>). */}}
+{{/* The release's version: image.tag, required (no silent fallback to the chart's appVersion). */}}
+{{- define "ttfd.version" -}}
+{{- $tag := required "image.tag is required: the release's version (e.g. --set image.tag=1.4.0); the chart never falls back to its appVersion" .Values.image.tag }}
+{{- $tag | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The image of a service: <repository>:<tag>, or <repository>:<tag>@<digest> when the service's
+image.digest pins it. Call with (dict "root" $ "name" "sync-worker" "image" <values.image>).
+*/}}
 {{- define "ttfd.image" -}}
 {{- $g := .root.Values.image }}
 {{- $repository := .image.repository | default (printf "%s/%s-%s" $g.registry $g.repositoryPrefix .name) }}
-{{- $tag := .image.tag | default $g.tag | default .root.Chart.AppVersion }}
+{{- $tag := .image.tag | default (required "image.tag is required: the release's version (e.g. --set image.tag=1.4.0); the chart never falls back to its appVersion" $g.tag) }}
+{{- if .image.digest }}
+{{- printf "%s:%s@%s" $repository $tag .image.digest }}
+{{- else }}
 {{- printf "%s:%s" $repository $tag }}
+{{- end }}
 {{- end }}

@@ -15,7 +15,10 @@ key: {{ .key }}
 {{- end }}
 {{- end }}
 
-{{/* Secrets the chart generates when not given: kept across upgrades by reading the live Secret. */}}
+{{/*
+Secrets the chart generates when not given and generateSecrets=true: kept across upgrades by
+reading the live Secret. Off by default, since `helm template` (GitOps) cannot read it back.
+*/}}
 {{- define "ttfd.generatedSecret" -}}
 {{- $live := lookup "v1" "Secret" .root.Release.Namespace (include "ttfd.fullname" .root) }}
 {{- if and $live $live.data (hasKey $live.data .key) }}
@@ -26,11 +29,19 @@ key: {{ .key }}
 {{- end }}
 
 {{- define "ttfd.webhookGenerated" -}}
-{{- if and .Values.telegram.enabled (eq (include "ttfd.telegramMode" .) "webhook") (not .Values.telegram.existingSecret) (not .Values.telegram.webhookSecret) }}true{{ end }}
+{{- if and .Values.telegram.enabled (eq (include "ttfd.telegramMode" .) "webhook") (not .Values.telegram.existingSecret) (not .Values.telegram.webhookSecret) }}
+{{- if not .Values.generateSecrets }}
+{{- fail "the Telegram webhook needs a secret: set telegram.webhookSecret or telegram.existingSecret (or generateSecrets=true, which GitOps renders anew every time)" }}
+{{- end }}true
+{{- end }}
 {{- end }}
 
 {{- define "ttfd.sessionGenerated" -}}
-{{- if and .Values.website.enabled (not .Values.website.existingSecret) (not .Values.website.sessionSecret) }}true{{ end }}
+{{- if and .Values.website.enabled (not .Values.website.existingSecret) (not .Values.website.sessionSecret) }}
+{{- if not .Values.generateSecrets }}
+{{- fail "the website needs a session secret: set website.sessionSecret or website.existingSecret (or generateSecrets=true, which GitOps renders anew every time)" }}
+{{- end }}true
+{{- end }}
 {{- end }}
 
 {{/* One env entry read from a Secret, or nothing when the value is not configured. Call with (dict "root" $ "name" "ENV_NAME" "section" "telegram" "field" "token" "key" "telegram-token"). */}}

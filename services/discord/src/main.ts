@@ -15,6 +15,7 @@ import type { Client } from 'discord.js';
 import { attachHandlers, createClient, gatewayReady } from './bot';
 import { configSchema, type DiscordConfig } from './config';
 import { createMessageCounter, type MessageCounter } from './message-counter';
+import { createGatewayLock } from './gateway-lock';
 import { createDiscordMetrics } from './metrics';
 import { createVoiceTracker, type VoiceTracker } from './voice-tracker';
 
@@ -29,6 +30,8 @@ export interface DiscordParts extends ServiceParts {
 export interface DiscordOptions {
   /** The clock of voice time (Unix ms); tests drive it. */
   now?: () => number;
+  /** How often a bot waiting for the gateway lock tries again, and the holder checks it (ms). */
+  lockRetryMs?: number;
 }
 
 const DISALLOWED_INTENTS = 4014;
@@ -53,7 +56,9 @@ export async function startDiscord(
   { config, log, registry, fail }: ServiceContext<DiscordConfig>,
   options: DiscordOptions = {},
 ): Promise<DiscordParts> {
+  const client = createClient(config);
   const metrics = createDiscordMetrics(registry);
+  metrics.watchGateway(() => gatewayReady(client));
   // The bot needs no entities: every query is the write path's SQL on a plain pool.
   const pool = createPool(config.DATABASE_URL, {
     max: 10,
@@ -90,7 +95,6 @@ export async function startDiscord(
     return tracker;
   };
 
-  const client = createClient(config);
   attachHandlers(client, { config, log, metrics, counter, voiceOf });
   const ready = new Promise<void>((resolve) =>
     client.once('clientReady', () => {
@@ -101,9 +105,25 @@ export async function startDiscord(
   let refused: Error | null = null;
   // Only the close codes discord.js will not recover from end up here (bad token, intents...).
   client.on('shardDisconnect', (event) => fail((refused = gatewayRefusal(event.code))));
-  client.login(config.DISCORD_TOKEN).catch((err: unknown) => {
-    if (!refused) fail(err);
+  // No login before the lock: an evicted pod and its replacement never hold two sessions at once.
+  const lock = createGatewayLock({
+    databaseUrl: config.DATABASE_URL,
+    guildId: config.DISCORD_GUILD_ID,
+    log,
+    retryMs: options.lockRetryMs,
+    onLost: (err) => {
+      client.removeAllListeners('shardDisconnect');
+      void client.destroy();
+      fail(err);
+    },
   });
+  lock.acquire().then(
+    () =>
+      client.login(config.DISCORD_TOKEN).catch((err: unknown) => {
+        if (!refused) fail(err);
+      }),
+    () => {}, // released while waiting: the bot is stopping
+  );
   const checkpoints = setInterval(() => {
     for (const tracker of trackers.values()) void tracker.checkpoint();
   }, config.DISCORD_VOICE_CHECKPOINT_SECONDS * 1000);
@@ -115,6 +135,8 @@ export async function startDiscord(
     voiceOf,
     gatewayReady: ready,
     async ready() {
+      const waiting = lock.waitingReason();
+      if (waiting) throw new Error(waiting);
       if (!gatewayReady(client)) throw new Error('the Discord gateway is not ready');
       await pool.query('SELECT 1');
     },
@@ -124,6 +146,7 @@ export async function startDiscord(
       client.removeAllListeners();
       client.on('error', (err) => log.warn({ err }, 'discord client error while stopping'));
       await client.destroy();
+      await lock.release();
       await counter.drain();
       await Promise.all([...trackers.values()].map((t) => t.checkpoint()));
       await wake.flush();

@@ -9,7 +9,20 @@ import type { Registry } from '@ttfd/shared';
 export type EventOutcome = 'counted' | 'ignored' | 'duplicate' | 'error';
 
 export function createDiscordMetrics(registry: Registry) {
+  let connected: () => boolean = () => false;
   return {
+    /** How the scrape reads whether the gateway session is identified and ready. */
+    watchGateway(read: () => boolean) {
+      connected = read;
+    },
+    gatewayConnected: new client.Gauge({
+      name: 'ttfd_discord_gateway_connected',
+      help: '1 while the bot holds a ready gateway session, 0 while it is disconnected or waits for the gateway lock',
+      registers: [registry],
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    }),
     events: new client.Counter({
       name: 'ttfd_discord_events_total',
       help: 'Gateway events the bot acted on, by type and outcome',

@@ -43,6 +43,11 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
     (s) => s.oldestPendingAgeSeconds,
   );
   fromDatabase('ttfd_events_dead', 'Events in the dead-letter state (from the database)', (s) => s.dead);
+  fromDatabase(
+    'ttfd_events_waiting_retry',
+    'Pending events waiting out a retry backoff, not yet due (from the database)',
+    (s) => s.waitingRetry,
+  );
 
   return {
     lag: new client.Histogram({
@@ -64,8 +69,8 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
       registers: [registry],
     }),
     credentialsRefused: new client.Gauge({
-      name: 'ttfd_driver_credentials_refused',
-      help: "1 once the platform refused this worker's token (401): nothing more is sent there until a restart",
+      name: 'ttfd_platform_credentials_refused',
+      help: '1 once a platform refused the worker\'s token (401): nothing is sent to it until the token is fixed',
       labelNames: ['platform'] as const,
       registers: [registry],
     }),

@@ -59,6 +59,8 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
     metrics.credentialsRefused.set({ platform }, 1);
     log.error(message);
   };
+  if (config.DISCORD_TOKEN) metrics.credentialsRefused.set({ platform: 'discord' }, 0);
+  if (config.TELEGRAM_BOT_TOKEN) metrics.credentialsRefused.set({ platform: 'telegram' }, 0);
   const drivers: Drivers = {
     discord: config.DISCORD_TOKEN
       ? createDiscordDriver({

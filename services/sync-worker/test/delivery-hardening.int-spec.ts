@@ -239,10 +239,10 @@ it('stops sending to Discord after a 401, reports it on /readyz, and keeps the e
   const readyz = await fetch(`http://127.0.0.1:${w.port}/readyz`);
   expect(readyz.status).toBe(503);
   expect(await readyz.text()).toContain('DISCORD_TOKEN is refused');
-  // What an alert on the refused token reads: Discord's is refused, Telegram's is not.
+  // What TTFDPlatformTokenRefused alerts on.
   const metrics = await (await fetch(`http://127.0.0.1:${w.port}/metrics`)).text();
-  expect(metrics).toMatch(/^ttfd_driver_credentials_refused\{[^}]*platform="discord"[^}]*\} 1$/m);
-  expect(metrics).not.toMatch(/^ttfd_driver_credentials_refused\{[^}]*platform="telegram"/m);
+  expect(metrics).toMatch(/^ttfd_platform_credentials_refused\{[^}]*platform="discord"[^}]*\} 1$/m);
+  expect(metrics).toMatch(/^ttfd_platform_credentials_refused\{[^}]*platform="telegram"[^}]*\} 0$/m);
   await sleep(500);
   expect(discord.calls.length - before).toBe(1);
   const rows = await eventRows(db, 'id = ANY($1)', [ids]);

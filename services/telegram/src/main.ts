@@ -17,11 +17,14 @@ import { createBot, publishCommands } from './bot';
 import { configSchema, type TelegramConfig } from './config';
 import { createTelegramMetrics } from './metrics';
 import { createWebhook, WEBHOOK_PATH, type Webhook } from './webhook';
+import { registerWebhook, type WebhookRegistration } from './webhook-registration';
 
 /** The update kinds the bot acts on; Telegram does not send the others at all. */
 const ALLOWED_UPDATES = ['message', 'callback_query'];
 
-export interface TelegramService extends RunningService {
+export type TelegramParts = Awaited<ReturnType<typeof startTelegram>>;
+
+export interface TelegramService extends RunningService<TelegramParts> {
   bot: Bot;
 }
 
@@ -45,12 +48,10 @@ async function whoAmI(config: TelegramConfig): Promise<{ botUsername: string; bo
  * (registered with Telegram when TELEGRAM_WEBHOOK_URL is set), or long polling. `fail` is
  * called if polling stops on its own (e.g. the token was revoked).
  */
-export async function startTelegram({
-  config,
-  log,
-  registry,
-  fail,
-}: ServiceContext<TelegramConfig>): Promise<ServiceParts & { bot: Bot }> {
+export async function startTelegram(
+  { config, log, registry, fail }: ServiceContext<TelegramConfig>,
+  options: { webhookRetryMs?: number } = {},
+): Promise<ServiceParts & { bot: Bot; webhookRegistration: () => WebhookRegistration | null }> {
   const metrics = createTelegramMetrics(registry);
   const pool = createPool(config.DATABASE_URL, {
     max: 10,
@@ -85,16 +86,22 @@ export async function startTelegram({
         ? createWebhook({ bot, secret: config.TELEGRAM_WEBHOOK_SECRET!, log, metrics })
         : null;
     let polling: Promise<void> | null = null;
+    let registration: WebhookRegistration | null = null;
 
     const listening = async (port: number) => {
       if (webhook) {
         if (config.TELEGRAM_WEBHOOK_URL) {
-          await bot.api.setWebhook({
-            url: config.TELEGRAM_WEBHOOK_URL,
-            secret_token: config.TELEGRAM_WEBHOOK_SECRET,
-            allowed_updates: ALLOWED_UPDATES,
-          });
-          log.info({ url: config.TELEGRAM_WEBHOOK_URL }, 'webhook registered with Telegram');
+          // In the background: a slow or rate-limiting Telegram never keeps the replica from starting.
+          registration = registerWebhook(
+            bot.api,
+            {
+              url: config.TELEGRAM_WEBHOOK_URL,
+              secret: config.TELEGRAM_WEBHOOK_SECRET!,
+              allowedUpdates: ALLOWED_UPDATES,
+            },
+            log,
+            { retryMs: options.webhookRetryMs, onState: (ok) => metrics.webhookRegistrationFailing.set(ok ? 0 : 1) },
+          );
         } else {
           log.info('TELEGRAM_WEBHOOK_URL is not set: the webhook is served but not registered with Telegram');
         }
@@ -118,10 +125,13 @@ export async function startTelegram({
 
     return {
       bot,
+      webhookRegistration: () => registration,
       ready: () => pool.query('SELECT 1'),
       routes: webhook ? { [`POST ${WEBHOOK_PATH}`]: webhook.route } : undefined,
       listening,
       async drain() {
+        registration?.stop();
+        await registration?.done;
         if (webhook) await webhook.drain();
         bot.stop();
         await polling;
@@ -140,9 +150,16 @@ export async function startTelegramService(
   config: TelegramConfig,
   log: Logger,
   fail?: (err: unknown) => void,
+  options: { webhookRetryMs?: number } = {},
 ): Promise<TelegramService> {
-  const running = await startService({ name: 'telegram', config, log, fail, start: startTelegram });
+  const running = await startService({
+    name: 'telegram',
+    config,
+    log,
+    fail,
+    start: (ctx: ServiceContext<TelegramConfig>) => startTelegram(ctx, options),
+  });
   return { ...running, bot: running.parts.bot };
 }
 
-if (require.main === module) runService({ name: 'telegram', schema: configSchema, start: startTelegram });
+if (require.main === module) runService({ name: 'telegram', schema: configSchema, start: (ctx) => startTelegram(ctx) });

@@ -12,6 +12,11 @@ export function createTelegramMetrics(registry: Registry) {
       labelNames: ['type', 'outcome'] as const,
       registers: [registry],
     }),
+    webhookRegistrationFailing: new client.Gauge({
+      name: 'ttfd_telegram_webhook_registration_failing',
+      help: '1 while Telegram refuses or fails to register the webhook (the replica retries), else 0',
+      registers: [registry],
+    }),
     commandDuration: new client.Histogram({
       name: 'ttfd_telegram_command_duration_seconds',
       help: 'Time to handle a bot command, Bot API calls included',

@@ -64,7 +64,8 @@ describe('start-up', () => {
     expect(menus[1]!.params.commands[2].description).toBe('Daily reward');
     const [hook] = fake.callsOf('setWebhook');
     expect(hook!.params).toEqual({
-      url: 'https://bot.example.org/telegram/webhook',
+      // The URL carries a marker of the configuration (see webhook-registration.ts).
+      url: expect.stringMatching(/^https:\/\/bot\.example\.org\/telegram\/webhook\?ttfd_config=[0-9a-f]{32}$/),
       secret_token: 'test-webhook-secret_0123456789',
       allowed_updates: ['message', 'callback_query'],
     });

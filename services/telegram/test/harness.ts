@@ -37,6 +37,8 @@ export async function startTestBot(
   const logs: Record<string, any>[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const service = await startTelegramService(config, log);
+  // The webhook is registered in the background; tests start from a registered bot.
+  await service.parts.webhookRegistration()?.done;
   const url = `http://127.0.0.1:${service.port}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   return {

@@ -6,7 +6,7 @@ export const migrateCommand: ConnectedCommand = {
   name: 'migrate',
   usage: 'migrate [--check]',
   summary: 'apply pending schema migrations; --check exits 1 when any are pending',
-  async run({ args, dataSource, out }) {
+  async run({ args, dataSource, out, log }) {
     if (args.includes('--check')) {
       const pending = await pendingMigrations(dataSource);
       if (pending.length === 0) {
@@ -17,7 +17,10 @@ export const migrateCommand: ConnectedCommand = {
       for (const name of pending) out(`  ${name}`);
       return 1;
     }
-    const { applied } = await applyMigrations(dataSource);
+    const { applied } = await applyMigrations(dataSource, {
+      onLockTimeout: (attempt, err) =>
+        log.warn({ attempt, err }, 'a migration could not take its table lock in time (lock_timeout); retrying'),
+    });
     if (applied.length === 0) out('No pending migrations; the schema is up to date.');
     else for (const name of applied) out(`Applied ${name}`);
     return 0;
