@@ -3,3 +3,4 @@ export * from './ranks';
 export * from './achievements';
 export * from './platforms';
 export * from './event-descriptions';
+export * from './discord';
