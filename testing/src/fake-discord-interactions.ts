@@ -295,10 +295,10 @@ export function attachInteractions(fake: FakeDiscord): FakeInteractions {
       else callback(interaction, call, reply);
       return true;
     }
-    if ((m = /^\/webhooks\/(\d+)\/([^/]+)((?:\/messages\/@original)?)$/.exec(call.path))) {
+    if ((m = /^\/webhooks\/(\d+)\/([^/]+)((?:\/messages\/(?:@|%40)original)?)$/.exec(call.path))) {
       const interaction = byToken.get(m[2]!);
       if (!interaction || interaction.applicationId !== m[1]) reply.fail(UNKNOWN_WEBHOOK);
-      else webhook(interaction, m[3]!, call, reply);
+      else webhook(interaction, m[3] ? '/messages/@original' : '', call, reply);
       return true;
     }
     return false;

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import {
+  createLinking,
   createPool,
+  fetchAvatar,
+  loadRankCardFonts,
   createProgression,
   createProgressionMetrics,
   createWake,
@@ -17,6 +20,7 @@ import { configSchema, type DiscordConfig } from './config';
 import { createMessageCounter, type MessageCounter } from './message-counter';
 import { createDiscordMetrics } from './metrics';
 import { createVoiceTracker, type VoiceTracker } from './voice-tracker';
+import { attachInteractions } from './interactions/dispatch';
 
 export interface DiscordParts extends ServiceParts {
   client: Client;
@@ -92,6 +96,19 @@ export async function startDiscord(
 
   const client = createClient(config);
   attachHandlers(client, { config, log, metrics, counter, voiceOf });
+  // Slash commands are registered by `ttfd discord register-commands`, never here.
+  attachInteractions(client, {
+    pool,
+    progression,
+    linking: createLinking({ pool, wake }),
+    log,
+    metrics,
+    now: () => new Date(),
+    deferAfterMs: config.DISCORD_DEFER_AFTER_MS,
+    fetchAvatar: (url) => fetchAvatar(url, { timeoutMs: config.DISCORD_AVATAR_TIMEOUT_MS }),
+  });
+  // The first rank card would otherwise pay for loading the fonts (about half a second).
+  loadRankCardFonts().catch((err: unknown) => log.error({ err }, 'could not load the rank card fonts'));
   const ready = new Promise<void>((resolve) =>
     client.once('clientReady', () => {
       // The reconcile queued by the handler runs first on each tracker's queue.
