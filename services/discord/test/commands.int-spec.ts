@@ -208,6 +208,33 @@ describe('/daily', () => {
   });
 });
 
+describe('a private answer after a public deferral', () => {
+  it('replaces the public placeholder with a private follow-up (a refused daily claim while the database was slow)', async () => {
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [CAROL]);
+      const interaction = run(carol, 'daily', 'en-US');
+      await waitUntil(() => interaction.steps.length > 0, 5000, 'the deferral');
+      expect(interaction.original!.flags & MESSAGE_FLAGS.Ephemeral).toBe(0);
+      await holder.query('COMMIT');
+      await waitUntil(() => interaction.followups.length > 0, 10_000, 'the follow-up');
+      expect(interaction.steps.map((s) => [s.kind, s.code])).toEqual([
+        ['callback', CALLBACK.DeferredReply],
+        ['delete', undefined],
+        ['followup', undefined],
+      ]);
+      expect(interaction.original).toBeNull();
+      const followup = interaction.followups[0]!;
+      expect(ephemeral(followup)).toBe(true);
+      expect(followup.embeds[0].description).toMatch(/^You have already claimed today's reward\./);
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
 describe('/notify', () => {
   it('turns notifications off and on, answering privately in the player’s language', async () => {
     const off = await answer(run(bob, 'notify', 'ru', [{ name: 'off', type: 1 }]));
