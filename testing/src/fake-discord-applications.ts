@@ -1,4 +1,4 @@
-import type { DiscordCall, FakeDiscord } from './fake-discord';
+import type { DiscordHost, RouteCall } from './fake-discord-routes';
 
 /** Application-level endpoints Discord keeps per application: its commands and Linked Roles metadata. */
 export interface FakeApplications {
@@ -9,7 +9,7 @@ export interface FakeApplications {
   /** Role-connection metadata per application id, as the last PUT set it. */
   roleConnectionMetadata: Map<string, any[]>;
   /** Every bulk overwrite and metadata PUT, in order (bodies as sent). */
-  writes: DiscordCall[];
+  writes: RouteCall[];
 }
 
 const invalidForm = (errors: string) => ({ status: 400, code: 50035, message: `Invalid Form Body: ${errors}` });
@@ -50,7 +50,7 @@ function metadataProblem(fields: any[]): string | null {
  * `PUT|GET /applications/{id}/role-connections/metadata`. Only the application's own bot
  * token may write them (the gateway's bot user id is the application id).
  */
-export function attachApplications(fake: FakeDiscord): FakeApplications {
+export function attachApplications(fake: DiscordHost): FakeApplications {
   const applications: FakeApplications = {
     global: new Map(),
     guild: new Map(),

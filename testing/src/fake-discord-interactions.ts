@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { DiscordCall, DiscordReply, DiscordUpload, FakeDiscord } from './fake-discord';
+import type { FakeApplications } from './fake-discord-applications';
+import type { DiscordHost, DiscordReply, DiscordUpload, RouteCall } from './fake-discord-routes';
 import { snowflakeAt, type FakeMember, type FakeUser } from './fake-discord-gateway';
 import { waitUntil } from './http-fake';
 
@@ -131,7 +132,7 @@ function memberJson(m: FakeMember) {
  * and follow-ups (`POST /webhooks/{app}/{token}`) for 15 minutes after an acknowledgement.
  * Uploaded files are served on the CDN under `/attachments/`.
  */
-export function attachInteractions(fake: FakeDiscord): FakeInteractions {
+export function attachInteractions(fake: DiscordHost, applications: FakeApplications): FakeInteractions {
   let increment = 0;
   const nextId = () => snowflakeAt(Date.now(), increment++);
   const byId = new Map<string, FakeInteraction>();
@@ -209,7 +210,7 @@ export function attachInteractions(fake: FakeDiscord): FakeInteractions {
     return m;
   }
 
-  function callback(interaction: FakeInteraction, call: DiscordCall, reply: DiscordReply) {
+  function callback(interaction: FakeInteraction, call: RouteCall, reply: DiscordReply) {
     const refuse = (fault: { status: number; code: number; message: string }) => {
       interaction.steps.push({ kind: 'refused', code: fault.code, at: Date.now() });
       reply.fail(fault);
@@ -256,7 +257,7 @@ export function attachInteractions(fake: FakeDiscord): FakeInteractions {
     });
   }
 
-  function webhook(interaction: FakeInteraction, rest: string, call: DiscordCall, reply: DiscordReply) {
+  function webhook(interaction: FakeInteraction, rest: string, call: RouteCall, reply: DiscordReply) {
     if (!interaction.acknowledged || Date.now() - interaction.createdAt > TOKEN_LIFETIME_MS) {
       return reply.fail(UNKNOWN_WEBHOOK);
     }
@@ -359,8 +360,8 @@ export function attachInteractions(fake: FakeDiscord): FakeInteractions {
     expiryMs: 3000,
     runCommand(input) {
       const registered = [
-        ...(fake.applications.guild.get(`${botUser().id}/${input.guildId}`) ?? []),
-        ...(fake.applications.global.get(botUser().id) ?? []),
+        ...(applications.guild.get(`${botUser().id}/${input.guildId}`) ?? []),
+        ...(applications.global.get(botUser().id) ?? []),
       ].find((c) => c.name === input.name);
       const resolved = input.resolvedMembers?.length
         ? {

@@ -3,14 +3,9 @@ import { listenFake, readBody, sendJson, sleep } from './http-fake';
 import { startFakeGateway, type FakeGateway } from './fake-discord-gateway';
 import { attachApplications, type FakeApplications } from './fake-discord-applications';
 import { attachInteractions, type FakeInteractions } from './fake-discord-interactions';
+import type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
 
-/** A file uploaded with a multipart request (`files[n]`). */
-export interface DiscordUpload {
-  field: string;
-  filename: string;
-  contentType: string;
-  data: Buffer;
-}
+export type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
 
 /** One REST request the fake received (path without the /api/v10 prefix). */
 export interface DiscordCall {
@@ -88,14 +83,6 @@ export interface FakeDiscord {
   interactions: FakeInteractions;
   close(): Promise<void>;
 }
-
-/** Answers for a route: a JSON success (with rate-limit headers) or a Discord error. */
-export interface DiscordReply {
-  ok(status: number, result?: unknown): void;
-  fail(fault: DiscordFault): void;
-}
-
-export type DiscordRoute = (call: DiscordCall, reply: DiscordReply) => boolean;
 
 /** Paths authorised by the interaction token in the path, not the bot token (discord.js sends no Authorization). */
 const TOKEN_PATH = /^\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/]+(\/.*)?)$/;
@@ -330,7 +317,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   fake.cdnUrl = `http://127.0.0.1:${started.port}`;
   fake.gateway = startFakeGateway(started.server, started.port);
   fake.applications = attachApplications(fake);
-  fake.interactions = attachInteractions(fake);
+  fake.interactions = attachInteractions(fake, fake.applications);
   fake.close = async () => {
     await fake.gateway.close();
     await started.close();

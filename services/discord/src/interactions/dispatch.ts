@@ -18,7 +18,7 @@ import { notifyCommand } from '../commands/notify.command';
 import { profileCommand } from '../commands/profile.command';
 import { topCommand } from '../commands/top.command';
 import type { DiscordMetrics, EventOutcome } from '../metrics';
-import { TEXTS } from '../texts/texts';
+import { TEXTS } from '../texts/locale';
 import {
   notice,
   type Answer,

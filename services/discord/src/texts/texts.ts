@@ -1,6 +1,4 @@
-import type { Locale, OtherAccount, Platform } from '@ttfd/shared';
-import { en } from './en';
-import { ru } from './ru';
+import type { OtherAccount, Platform } from '@ttfd/shared';
 
 /** One account in a merge preview. */
 export interface AccountView {
@@ -66,5 +64,3 @@ export interface Texts {
   unknownCommand: string;
   sorry: string;
 }
-
-export const TEXTS: Record<Locale, Texts> = { ru, en };
