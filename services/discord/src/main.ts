@@ -3,7 +3,6 @@ import {
   createLinking,
   createPool,
   fetchAvatar,
-  loadRankCardFonts,
   createProgression,
   createProgressionMetrics,
   createWake,
@@ -107,8 +106,6 @@ export async function startDiscord(
     deferAfterMs: config.DISCORD_DEFER_AFTER_MS,
     fetchAvatar: (url) => fetchAvatar(url, { timeoutMs: config.DISCORD_AVATAR_TIMEOUT_MS }),
   });
-  // The first rank card would otherwise pay for loading the fonts (about half a second).
-  loadRankCardFonts().catch((err: unknown) => log.error({ err }, 'could not load the rank card fonts'));
   const ready = new Promise<void>((resolve) =>
     client.once('clientReady', () => {
       // The reconcile queued by the handler runs first on each tracker's queue.
