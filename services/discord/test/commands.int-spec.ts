@@ -349,4 +349,26 @@ describe('the interaction transport', () => {
     expect(interaction.steps.map((s) => [s.kind, s.code])).toEqual([['refused', 10062]]);
     expect(interaction.original).toBeNull();
   });
+
+  it('counts it as expired too when even the deferral came too late', async () => {
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [ALICE]);
+      fake.interactions.expiryMs = 0;
+      const before = await bot.handled('interaction_command', 'expired');
+      const interaction = run(alice, 'daily', 'en-US');
+      await waitUntil(() => interaction.steps.length > 0, 5000, 'the deferral');
+      expect(interaction.steps.map((s) => [s.kind, s.code])).toEqual([['refused', 10062]]);
+      await holder.query('COMMIT');
+      await waitUntil(async () => (await bot.handled('interaction_command', 'expired')) > before, 10_000, 'the expiry');
+      expect(interaction.original).toBeNull();
+      // The claim itself went through: only the answer was lost.
+      const { rows } = await db.pool.query(`SELECT last_daily_claim FROM unified_users WHERE discord_id = $1`, [ALICE]);
+      expect(rows[0].last_daily_claim).not.toBeNull();
+    } finally {
+      await holder.end();
+    }
+  });
 });

@@ -81,7 +81,11 @@ async function withDeferral<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; deferred: Promise<unknown> | null }> {
   let deferred: Promise<unknown> | null = null;
-  const timer = setTimeout(() => (deferred = defer()), deferAfterMs);
+  const timer = setTimeout(() => {
+    deferred = defer();
+    // Awaited once the answer is ready; until then a refusal (an expired interaction) must not go unhandled.
+    deferred.catch(() => undefined);
+  }, deferAfterMs);
   try {
     return { result: await work(), deferred };
   } finally {
