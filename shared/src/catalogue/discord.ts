@@ -57,8 +57,18 @@ export const ROLE_CONNECTION_TEXTS: Readonly<Record<Locale, Readonly<Record<stri
 
 /** The words on the rank card (the renderer is shared: the bot and the website show the same card). */
 export const RANK_CARD_TEXTS: Readonly<
-  Record<Locale, { rank: string; position: string; top: string; xp: string; platforms: string }>
+  Record<
+    Locale,
+    { rank: string; position: string; top: string; xp: string; platforms: string; toNext(rank: string): string }
+  >
 > = {
-  en: { rank: 'Rank', position: 'Place', top: 'top rank', xp: 'XP', platforms: 'Linked' },
-  ru: { rank: 'Ранг', position: 'Место', top: 'высший ранг', xp: 'опыта', platforms: 'Связано' },
+  en: { rank: 'Rank', position: 'Place', top: 'top rank', xp: 'XP', platforms: 'Linked', toNext: (r) => `to ${r}` },
+  ru: {
+    rank: 'Ранг',
+    position: 'Место',
+    top: 'высший ранг',
+    xp: 'опыта',
+    platforms: 'Связано',
+    toNext: (r) => `до «${r}»`,
+  },
 };

@@ -69,7 +69,10 @@ const FONT_FILES: [alias: string, file: string][] = [
   ['TTFD Sans Cyrillic Ext', '@fontsource/noto-sans/files/noto-sans-cyrillic-ext-700-normal.woff'],
   ['TTFD Emoji', '@fontsource/noto-color-emoji/files/noto-color-emoji-emoji-400-normal.woff'],
 ];
-/** Each glyph from the first family that has it: Latin, Cyrillic, then emoji. */
+/**
+ * Each glyph from the first family that has it: Latin, Cyrillic, then emoji. The card's own
+ * words use only characters these fonts have, so no machine font is ever picked.
+ */
 const FAMILIES = '"TTFD Sans", "TTFD Sans Ext", "TTFD Sans Cyrillic", "TTFD Sans Cyrillic Ext", "TTFD Emoji"';
 const font = (px: number, bold = false) => `${bold ? 'bold ' : ''}${px}px ${FAMILIES}`;
 
@@ -193,7 +196,7 @@ export async function renderRankCard(card: RankCard): Promise<Buffer> {
   ctx.fillStyle = COLOURS.muted;
   ctx.textAlign = 'right';
   const progress = card.next
-    ? `${number(card.xp, card.locale)} / ${number(card.next.minXp, card.locale)} ${t.xp} → ${rankName(card.next.rankId, card.locale)}`
+    ? `${number(card.xp, card.locale)} / ${number(card.next.minXp, card.locale)} ${t.xp} ${t.toNext(rankName(card.next.rankId, card.locale))}`
     : `${number(card.xp, card.locale)} ${t.xp} · ${t.top}`;
   ctx.fillText(progress, RIGHT, bar.y - 14);
   ctx.fillStyle = COLOURS.barEmpty;
