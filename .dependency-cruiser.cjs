@@ -9,6 +9,8 @@
 //   progression  the write path
 //   identity     linking, merging, unlinking
 //   views        what front ends show; catalogue (names and texts)
+//   front ends   discord (slash command definitions, Linked Roles metadata), rank-card (the
+//                rank card image): what the Discord bot, the ttfd CLI and the website share
 const SHARED = '^shared/src/';
 const layer = (names) => `${SHARED}(${names.join('|')})(/|\\.ts$)`;
 
@@ -27,33 +29,40 @@ module.exports = {
       severity: 'error',
       comment: 'The data layer (entities, migrations) knows tables, not the domain.',
       from: { path: `${SHARED}db/` },
-      to: { path: layer(['events', 'progression', 'identity', 'views', 'catalogue']) },
+      to: { path: layer(['events', 'progression', 'identity', 'views', 'catalogue', 'discord', 'rank-card']) },
     },
     {
       name: 'events-below-progression',
       severity: 'error',
       from: { path: `${SHARED}events/` },
-      to: { path: layer(['progression', 'identity', 'views']) },
+      to: { path: layer(['progression', 'identity', 'views', 'discord', 'rank-card']) },
     },
     {
       name: 'progression-below-identity',
       severity: 'error',
       comment: 'Identity builds on progression (merges recompute ranks), never the reverse.',
       from: { path: `${SHARED}progression/` },
-      to: { path: layer(['identity', 'views']) },
+      to: { path: layer(['identity', 'views', 'discord', 'rank-card']) },
     },
     {
       name: 'identity-below-views',
       severity: 'error',
       from: { path: `${SHARED}identity/` },
-      to: { path: layer(['views']) },
+      to: { path: layer(['views', 'discord', 'rank-card']) },
+    },
+    {
+      name: 'views-below-front-ends',
+      severity: 'error',
+      comment: 'Views and names serve every front end; the Discord definitions and the rank card build on them.',
+      from: { path: layer(['views', 'catalogue']) },
+      to: { path: layer(['discord', 'rank-card']) },
     },
     {
       name: 'base-imports-no-domain',
       severity: 'error',
       comment: 'Config, logging, metrics and the service runner serve every layer, so they import none.',
       from: { path: `${SHARED}[^/]+\\.ts$`, pathNot: `${SHARED}index\\.ts$` },
-      to: { path: layer(['db', 'events', 'progression', 'identity', 'views']) },
+      to: { path: layer(['db', 'events', 'progression', 'identity', 'views', 'discord', 'rank-card']) },
     },
     {
       name: 'production-imports-no-test-kit',

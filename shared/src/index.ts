@@ -62,3 +62,5 @@ export * from './catalogue';
 export * from './views';
 export * from './progression/message-batch';
 export * from './progression/voice-sessions';
+export * from './discord';
+export * from './rank-card';

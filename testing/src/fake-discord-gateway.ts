@@ -40,6 +40,8 @@ export interface FakeUser {
   username: string;
   bot?: boolean;
   global_name?: string | null;
+  /** Avatar hash: the CDN serves `/avatars/<id>/<hash>.png`; null or unset: the default avatar. */
+  avatar?: string | null;
 }
 
 export interface FakeMember {
@@ -156,7 +158,7 @@ function userJson(u: FakeUser) {
     username: u.username,
     discriminator: '0',
     global_name: u.global_name ?? null,
-    avatar: null,
+    avatar: u.avatar ?? null,
     ...(u.bot ? { bot: true } : {}),
   };
 }

@@ -1,12 +1,20 @@
 import type http from 'node:http';
 import { listenFake, readBody, sendJson, sleep } from './http-fake';
 import { startFakeGateway, type FakeGateway } from './fake-discord-gateway';
+import { attachApplications, type FakeApplications } from './fake-discord-applications';
+import { attachInteractions, type FakeInteractions } from './fake-discord-interactions';
+import type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
+
+export type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
 
 /** One REST request the fake received (path without the /api/v10 prefix). */
 export interface DiscordCall {
   method: string;
   path: string;
   body: any;
+  /** Files of a multipart request (its JSON is `body`, from `payload_json`). */
+  files: DiscordUpload[];
+  query: URLSearchParams;
   auth: string | undefined;
   reason: string | undefined;
   at: number;
@@ -64,7 +72,39 @@ export interface FakeDiscord {
   commands: unknown[];
   /** The gateway WebSocket on the same port (its URL is what GET /gateway/bot answers). */
   gateway: FakeGateway;
+  /** The CDN on the same port (the REST client's `cdn` option): files by path, such as `/avatars/<id>/<hash>.png`. */
+  cdnUrl: string;
+  cdn: Map<string, { contentType: string; data: Buffer }>;
+  /** Routes tried before the built-in ones (features kept in their own files); true when handled. */
+  routes: DiscordRoute[];
+  /** Application commands (global and per guild) and Linked Roles metadata. */
+  applications: FakeApplications;
+  /** INTERACTION_CREATE, interaction callbacks and the interaction webhooks. */
+  interactions: FakeInteractions;
   close(): Promise<void>;
+}
+
+/** Paths authorised by the interaction token in the path, not the bot token (discord.js sends no Authorization). */
+const TOKEN_PATH = /^\/(interactions\/\d+\/[^/]+\/callback|webhooks\/\d+\/[^/]+(\/.*)?)$/;
+
+async function parseBody(raw: Buffer, contentType: string): Promise<{ body: any; files: DiscordUpload[] }> {
+  if (raw.length === 0) return { body: undefined, files: [] };
+  if (!contentType.startsWith('multipart/form-data')) return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const files: DiscordUpload[] = [];
+  let body: any;
+  for (const [field, value] of form.entries()) {
+    if (field === 'payload_json') body = JSON.parse(String(value));
+    else if (typeof value !== 'string') {
+      files.push({
+        field,
+        filename: value.name,
+        contentType: value.type,
+        data: Buffer.from(await value.arrayBuffer()),
+      });
+    }
+  }
+  return { body, files };
 }
 
 const BOT_USER = { id: '700000000000000001', username: 'ttfd', discriminator: '0', bot: true, global_name: 'TTFD' };
@@ -90,6 +130,11 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     delayMs: 0,
     commands: [],
     gateway: null as unknown as FakeGateway,
+    cdnUrl: '',
+    cdn: new Map(),
+    routes: [],
+    applications: null as unknown as FakeApplications,
+    interactions: null as unknown as FakeInteractions,
     addMember(guildId, userId, roles = []) {
       if (!members.has(guildId)) members.set(guildId, new Map());
       members.get(guildId)!.set(userId, [...roles]);
@@ -201,11 +246,6 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       members.get(m[1]!)!.set(m[2]!, next);
       return ok(204);
     }
-    if ((m = /^\/applications\/(\d+)\/commands$/.exec(path)) && method === 'PUT') {
-      fake.commands = (Array.isArray(body) ? body : []).map((c: object) => ({ id: snowflake(), ...c }));
-      return ok(200, fake.commands);
-    }
-    if (/^\/interactions\/\d+\/[^/]+\/callback$/.test(path) && method === 'POST') return ok(204);
     return fail(res, { status: 404, code: 0, message: '404: Not Found' });
   }
 
@@ -232,36 +272,52 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const started = await listenFake((req, res) => {
     const run = async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const file = req.method === 'GET' ? fake.cdn.get(url.pathname) : undefined;
+      if (file) {
+        res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.data.length });
+        return res.end(file.data);
+      }
       const match = /^\/api\/v10(\/.*)$/.exec(url.pathname);
       if (!match) return fail(res, { status: 404, code: 0, message: '404: Not Found' });
       const path = match[1]!;
       const method = req.method ?? 'GET';
-      const raw = await readBody(req);
-      const body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+      const { body, files } = await parseBody(await readBody(req), String(req.headers['content-type'] ?? ''));
       const auth = req.headers.authorization;
       const reason = req.headers['x-audit-log-reason'];
-      fake.calls.push({
+      const call: DiscordCall = {
         method,
         path,
         body,
+        files,
+        query: url.searchParams,
         auth,
         reason: reason === undefined ? undefined : decodeURIComponent(String(reason)),
         at: Date.now(),
-      });
+      };
+      fake.calls.push(call);
       if (fake.delayMs > 0) await sleep(fake.delayMs);
-      if (!auth || !/^Bot \S+$/.test(auth)) return fail(res, { status: 401, code: 0, message: '401: Unauthorized' });
+      if (!TOKEN_PATH.test(path) && (!auth || !/^Bot \S+$/.test(auth)))
+        return fail(res, { status: 401, code: 0, message: '401: Unauthorized' });
       const i = faults.findIndex((f) => (!f.method || f.method === method) && f.path.test(path));
       if (i >= 0) {
         const f = faults[i]!;
         if (--f.times <= 0) faults.splice(i, 1);
         return fail(res, f.fault);
       }
+      const reply: DiscordReply = {
+        ok: (status, result) => sendJson(res, status, result, rateHeaders(4, 1, 'fake-bucket')),
+        fail: (fault) => fail(res, fault),
+      };
+      if (fake.routes.some((handle) => handle(call, reply))) return;
       return route(method, path, body, auth, res);
     };
     run().catch((err: Error) => sendJson(res, 500, { code: 0, message: err.message }));
   });
   fake.url = `http://127.0.0.1:${started.port}/api`;
+  fake.cdnUrl = `http://127.0.0.1:${started.port}`;
   fake.gateway = startFakeGateway(started.server, started.port);
+  fake.applications = attachApplications(fake);
+  fake.interactions = attachInteractions(fake, fake.applications);
   fake.close = async () => {
     await fake.gateway.close();
     await started.close();

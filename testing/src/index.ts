@@ -7,7 +7,17 @@ export {
   type FakeDiscord,
   type DiscordCall,
   type DiscordSentMessage,
+  type DiscordUpload,
 } from './fake-discord';
+export {
+  CALLBACK,
+  MESSAGE_FLAGS,
+  type FakeInteraction,
+  type FakeInteractions,
+  type FakeAppMessage,
+  type CommandOptionInput,
+} from './fake-discord-interactions';
+export { type FakeApplications } from './fake-discord-applications';
 export {
   snowflakeAt,
   fakeUser,

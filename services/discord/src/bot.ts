@@ -26,7 +26,7 @@ export function intentsOf(config: DiscordConfig): GatewayIntentBits[] {
 export function createClient(config: DiscordConfig): Client {
   return new Client({
     intents: intentsOf(config),
-    rest: { api: config.DISCORD_API_ROOT },
+    rest: { api: config.DISCORD_API_ROOT, cdn: config.DISCORD_CDN_ROOT },
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
   });
 }

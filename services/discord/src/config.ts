@@ -31,6 +31,12 @@ export const configSchema = z
     /** The community's guild; unset: every guild the bot is in counts. */
     DISCORD_GUILD_ID: snowflake.optional(),
     DISCORD_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    /** Where avatars come from (the rank card). */
+    DISCORD_CDN_ROOT: z.url({ protocol: /^https?$/ }).default('https://cdn.discordapp.com'),
+    /** A command or button not answered by then is deferred first (Discord wants an answer within 3 s). */
+    DISCORD_DEFER_AFTER_MS: z.coerce.number().int().min(0).max(2500).default(1500),
+    /** How long the rank card waits for an avatar before it draws the initials. */
+    DISCORD_AVATAR_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
     /** Needs the privileged Message Content intent enabled in the Developer Portal. */
     DISCORD_MESSAGE_CONTENT: flag(false),
     DISCORD_MESSAGE_XP_MIN: wholeNumber(15),

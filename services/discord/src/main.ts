@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import {
+  createLinking,
   createPool,
+  fetchAvatar,
   createProgression,
   createProgressionMetrics,
   createWake,
@@ -18,6 +20,7 @@ import { createMessageCounter, type MessageCounter } from './message-counter';
 import { createGatewayLock } from './gateway-lock';
 import { createDiscordMetrics } from './metrics';
 import { createVoiceTracker, type VoiceTracker } from './voice-tracker';
+import { attachInteractions } from './interactions/dispatch';
 
 export interface DiscordParts extends ServiceParts {
   client: Client;
@@ -96,6 +99,17 @@ export async function startDiscord(
   };
 
   attachHandlers(client, { config, log, metrics, counter, voiceOf });
+  // Slash commands are registered by `ttfd discord register-commands`, never here.
+  attachInteractions(client, {
+    pool,
+    progression,
+    linking: createLinking({ pool, wake }),
+    log,
+    metrics,
+    now: () => new Date(),
+    deferAfterMs: config.DISCORD_DEFER_AFTER_MS,
+    fetchAvatar: (url) => fetchAvatar(url, { timeoutMs: config.DISCORD_AVATAR_TIMEOUT_MS }),
+  });
   const ready = new Promise<void>((resolve) =>
     client.once('clientReady', () => {
       // The reconcile queued by the handler runs first on each tracker's queue.

@@ -3,10 +3,12 @@ import type { Registry } from '@ttfd/shared';
 
 /**
  * What happened to a gateway event: `counted` (it reached a flush), `ignored` (not
- * eligible: a bot, a webhook, a DM, an excluded channel or role, too short), `duplicate`
- * (seen before), `error`.
+ * eligible: a bot, a webhook, a DM, an excluded channel or role, too short; an unknown
+ * command or button), `duplicate` (seen before), `error`; for interactions also `handled`
+ * (answered), `refused` (a used or someone else's button) and `expired` (Discord's 3 s
+ * passed before the bot could acknowledge it).
  */
-export type EventOutcome = 'counted' | 'ignored' | 'duplicate' | 'error';
+export type EventOutcome = 'counted' | 'ignored' | 'duplicate' | 'error' | 'handled' | 'refused' | 'expired';
 
 export function createDiscordMetrics(registry: Registry) {
   let connected: () => boolean = () => false;
@@ -38,6 +40,13 @@ export function createDiscordMetrics(registry: Registry) {
       name: 'ttfd_discord_flush_messages',
       help: 'Messages written by one flush of the message counter',
       buckets: [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers: [registry],
+    }),
+    commandDuration: new client.Histogram({
+      name: 'ttfd_discord_command_duration_seconds',
+      help: 'Time from receiving a slash command or button press to its answer reaching Discord',
+      labelNames: ['command'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
       registers: [registry],
     }),
     flushLag: new client.Histogram({

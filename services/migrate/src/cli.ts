@@ -6,9 +6,17 @@ import { migrateCommand } from './commands/migrate.command';
 import { reconcileCommand } from './commands/reconcile.command';
 import { seasonCommand } from './commands/season.command';
 import { eventsCommand } from './commands/events.command';
+import { discordCommand } from './commands/discord.command';
 
 /** Every command of the ops CLI, in the order `help` lists them. */
-export const commands: Command[] = [migrateCommand, dbCommand, reconcileCommand, seasonCommand, eventsCommand];
+export const commands: Command[] = [
+  migrateCommand,
+  dbCommand,
+  reconcileCommand,
+  seasonCommand,
+  eventsCommand,
+  discordCommand,
+];
 
 const configSchema = z.object(baseConfig);
 
@@ -27,7 +35,7 @@ const stdio: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Runs one command and returns its exit code: 0 ok, 1 the check failed, 2 usage, 78 config. */
+/** Runs one command and returns its exit code: 0 ok, 1 the check (or the platform) failed, 2 usage, 78 config. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = stdio): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === 'help' || name === '--help') {
@@ -38,6 +46,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!command) {
     io.err(`Unknown command "${name}".\n${usage()}`);
     return 2;
+  }
+  if ('needsNoDatabase' in command) {
+    return command.run({ args, log: createLogger('ttfd-cli', 'warn'), out: io.out, err: io.err, env });
   }
   let config: z.infer<typeof configSchema>;
   try {

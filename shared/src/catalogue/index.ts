@@ -4,3 +4,4 @@ export * from './achievements';
 export * from './platforms';
 export * from './event-descriptions';
 export * from './refusals';
+export * from './discord';

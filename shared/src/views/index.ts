@@ -3,3 +3,4 @@ export * from './leaderboard';
 export * from './daily-status';
 export * from './notification-settings';
 export * from './recorded';
+export * from './player-id';

@@ -38,4 +38,13 @@ export interface SelfConnectingCommand extends CommandInfo {
   run(ctx: SelfConnectingContext): Promise<number>;
 }
 
-export type Command = ConnectedCommand | SelfConnectingCommand;
+/**
+ * A command that needs no database (it talks to a platform's API): it parses the variables
+ * it needs from `env` itself, naming any bad one (exit 78).
+ */
+export interface OfflineCommand extends CommandInfo {
+  needsNoDatabase: true;
+  run(ctx: CommandIo & { env: Record<string, string | undefined> }): Promise<number>;
+}
+
+export type Command = ConnectedCommand | SelfConnectingCommand | OfflineCommand;

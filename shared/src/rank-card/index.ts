@@ -1,0 +1,2 @@
+export * from './rank-card';
+export * from './avatar';
