@@ -92,7 +92,8 @@ const entryOf = (service: string) => entryIn(path.join('services', service), 'ma
 /** Starts the stand-ins' process and waits until it listens; rejects if it exits first. */
 function startStandIns(standIns: StandIns): Promise<{ child: ChildProcess; ready: StandInsReady }> {
   const entry = entryIn('testing', 'playground-main');
-  if (!entry) throw new Error('the stand-ins are not built (testing/dist/playground-main.js): run `make build`');
+  if (!entry)
+    return Promise.reject(new Error('the stand-ins are not built (testing/dist/playground-main.js): run `make build`'));
   const child = spawn(process.execPath, [...process.execArgv, entry], {
     env: {
       ...process.env,
@@ -192,7 +193,11 @@ async function supervise() {
   const standIns: StandIns = { telegram: !process.env.TELEGRAM_BOT_TOKEN, discord: !process.env.DISCORD_TOKEN };
   let platformEnv: Record<string, string> = {};
   if (standIns.telegram || standIns.discord) {
-    const started = await startStandIns(standIns);
+    const started = await startStandIns(standIns).catch((err: Error) => {
+      process.stderr.write(`[platform] ${err.message}\n`);
+      return null;
+    });
+    if (!started) return stop(1);
     standInsChild = started.child;
     standInsChild.on('exit', (code, signal) => {
       say(`stand-ins exited (${signal ?? `code ${code}`})`);

@@ -100,4 +100,4 @@ it('stops every service with one drain each, then the stand-ins, then PostgreSQL
   } finally {
     if (launcher.exitCode === null) process.kill(-launcher.pid!, 'SIGKILL');
   }
-});
+}, 120_000);

@@ -44,7 +44,11 @@ async function main() {
   process.on('SIGINT', () => void stop());
   process.on('disconnect', () => void stop());
 
-  playground = await startPlayground({ telegram, discord, port });
+  playground = await startPlayground({ telegram, discord, port }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    process.stderr.write(`port ${port} is taken: set PLAYGROUND_PORT to a free port for the control API\n`);
+    process.exit(1);
+  });
   if (playground.telegram) say(`Telegram stand-in: ${playground.telegram.url}`);
   if (playground.discord)
     say(`Discord stand-in: ${playground.discord.url} (gateway ${playground.discord.gateway.url})`);
