@@ -184,6 +184,8 @@ it('follows a player from Telegram to a rank role in Discord, and stops everythi
       else roles.delete(e.role_id);
     }
     expect([...roles]).toEqual([roleOf(2)]);
+    const { members } = (await api('GET', '/playground')).guild;
+    expect(members.find((m: { player: string }) => m.player === 'alice').roles).toEqual(['Private']);
 
     // The ledger agrees with every total.
     const reconcile = await run([path.join(root, 'services/migrate/src/main.ts'), 'reconcile'], {

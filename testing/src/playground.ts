@@ -13,7 +13,8 @@ import { listenFake, readBody, sendJson, sleep } from './http-fake';
  *
  * Control API (JSON over HTTP on 127.0.0.1; errors are `{error}` with status 400/404/409):
  *
- *   GET  /playground                       what runs: stand-ins, players, guild channels and rank roles
+ *   GET  /playground                       what runs: stand-ins, players, the guild's channels, rank roles
+ *                                          and each player's roles now
  *   POST /playground/telegram/send         {player, text}: the player writes to the Telegram bot → {update_id}
  *   POST /playground/telegram/press        {player, message_id, data}: the player taps a button under a bot
  *                                          message in their chat → {update_id}
@@ -343,6 +344,13 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       name: guild.name,
       channels: CHANNELS,
       rank_roles: PLAYGROUND_RANK_ROLES,
+      /** Each test player's roles now, by name (what the member list shows). */
+      members: PLAYGROUND_PLAYERS.map((p) => ({
+        player: p.name,
+        roles: (discord?.rolesOf(guild.id, p.discord.id) ?? []).map(
+          (id) => PLAYGROUND_RANK_ROLES.find((r) => r.roleId === id)?.name ?? id,
+        ),
+      })),
     },
   });
 

@@ -125,6 +125,12 @@ it('posts a test player’s Discord message on the gateway and shows the bot’s
       ['discord_role', 'boris', 'Private'],
     ]);
     expect(body.entries[2].change).toBe('added');
+    const { members } = (await api('GET', '/playground')).body.guild;
+    expect(members).toEqual([
+      { player: 'alice', roles: [] },
+      { player: 'boris', roles: ['Private'] },
+      { player: 'chen', roles: [] },
+    ]);
   } finally {
     socket.close();
   }
