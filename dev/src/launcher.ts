@@ -9,6 +9,13 @@
  * terminal's signal reaches only this outer process, which passes one signal on; the
  * supervisor sends each service one SIGTERM, waits for every one to drain and exit, and
  * only then stops PostgreSQL. A second Ctrl-C stops the services at once.
+ *
+ * The playground: a platform whose token is unset (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN) is
+ * replaced by the test kit's stand-in for it, run in a process of its own
+ * (testing/src/playground-main.ts) that also serves the playground control API; the bots
+ * and the worker get the stand-in's address and token. The stand-ins stop after the
+ * services and before PostgreSQL. Only this launcher starts them: images and the chart
+ * hold neither the launcher nor the test kit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,6 +42,20 @@ const root = path.resolve(__dirname, '../..');
 const colors = [36, 35, 33, 32, 34];
 const say = (line: string) => process.stdout.write(`\x1b[1m[platform]\x1b[0m ${line}\n`);
 const SUPERVISOR = 'TTFD_SUPERVISOR';
+const PLAYGROUND_URL = 'http://localhost:3000/playground';
+
+/** Which platforms the stand-ins replace: those whose token is unset. */
+interface StandIns {
+  telegram: boolean;
+  discord: boolean;
+}
+
+interface StandInsReady {
+  url: string;
+  serviceEnv: Record<string, string>;
+  /** The stand-in guild's role of each rank (empty without the Discord stand-in). */
+  rankRoles: { rankId: number; roleId: string }[];
+}
 
 function prefixed(stream: NodeJS.ReadableStream, label: string, color: number, out: NodeJS.WritableStream) {
   let buffer = '';
@@ -60,11 +81,56 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
   return url.toString();
 }
 
-/** The entry point of a service: its build, or (TTFD_RUN_FROM_SOURCE=1, for tests) its source. */
-function entryOf(name: string): string | null {
+/** An entry point under `dir`: its build, or (TTFD_RUN_FROM_SOURCE=1, for tests) its source. */
+function entryIn(dir: string, name: string): string | null {
   const fromSource = process.env.TTFD_RUN_FROM_SOURCE === '1';
-  const entry = path.join(root, 'services', name, fromSource ? 'src/main.ts' : 'dist/main.js');
+  const entry = path.join(root, dir, fromSource ? `src/${name}.ts` : `dist/${name}.js`);
   return fs.existsSync(entry) ? entry : null;
+}
+const entryOf = (service: string) => entryIn(path.join('services', service), 'main');
+
+/** Starts the stand-ins' process and waits until it listens; rejects if it exits first. */
+function startStandIns(standIns: StandIns): Promise<{ child: ChildProcess; ready: StandInsReady }> {
+  const entry = entryIn('testing', 'playground-main');
+  if (!entry)
+    return Promise.reject(new Error('the stand-ins are not built (testing/dist/playground-main.js): run `make build`'));
+  const child = spawn(process.execPath, [...process.execArgv, entry], {
+    env: {
+      ...process.env,
+      PLAYGROUND_TELEGRAM: standIns.telegram ? '1' : '0',
+      PLAYGROUND_DISCORD: standIns.discord ? '1' : '0',
+      PLAYGROUND_PORT: process.env.PLAYGROUND_PORT ?? '8090',
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  prefixed(child.stdout!, 'stand-ins', 37, process.stdout);
+  prefixed(child.stderr!, 'stand-ins', 37, process.stderr);
+  return new Promise((resolve, reject) => {
+    const early = (code: number | null) => reject(new Error(`the stand-ins exited before listening (code ${code})`));
+    child.once('exit', early);
+    child.once('message', (message: { ready?: StandInsReady }) => {
+      child.off('exit', early);
+      if (message.ready) resolve({ child, ready: message.ready });
+      else reject(new Error('the stand-ins sent no address'));
+    });
+  });
+}
+
+/** Points each rank without a Discord role at the playground guild's role of that rank. */
+async function giveRanksPlaygroundRoles(databaseUrl: string, roles: { rankId: number; roleId: string }[]) {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `UPDATE ranks r SET discord_role_id = x.role_id
+         FROM jsonb_to_recordset($1::jsonb) AS x(rank_id smallint, role_id text)
+        WHERE r.id = x.rank_id AND r.discord_role_id IS NULL`,
+      [JSON.stringify(roles.map((r) => ({ rank_id: r.rankId, role_id: r.roleId })))],
+    );
+    return rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Waits for a child to exit; resolves at once if it already has. */
@@ -97,6 +163,7 @@ async function supervise() {
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date');
 
   const children: { name: string; child: ChildProcess }[] = [];
+  let standInsChild: ChildProcess | null = null;
   let stopping = false;
 
   const stop = async (code: number) => {
@@ -105,6 +172,10 @@ async function supervise() {
     say('stopping services');
     for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await Promise.all(children.map(({ child }) => exitOf(child)));
+    if (standInsChild) {
+      if (standInsChild.exitCode === null && standInsChild.signalCode === null) standInsChild.kill('SIGTERM');
+      await exitOf(standInsChild);
+    }
     if (postgres) {
       say('stopping PostgreSQL');
       await postgres.stop();
@@ -115,20 +186,51 @@ async function supervise() {
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => {
     // The second one: no more waiting for drains.
-    if (stopping) for (const { child } of children) child.kill('SIGKILL');
+    if (stopping) for (const { child } of [...children, { child: standInsChild }]) child?.kill('SIGKILL');
     void stop(0);
   });
+
+  const standIns: StandIns = { telegram: !process.env.TELEGRAM_BOT_TOKEN, discord: !process.env.DISCORD_TOKEN };
+  let platformEnv: Record<string, string> = {};
+  if (standIns.telegram || standIns.discord) {
+    const started = await startStandIns(standIns).catch((err: Error) => {
+      process.stderr.write(`[platform] ${err.message}\n`);
+      return null;
+    });
+    if (!started) return stop(1);
+    standInsChild = started.child;
+    standInsChild.on('exit', (code, signal) => {
+      say(`stand-ins exited (${signal ?? `code ${code}`})`);
+      if (!stopping) void stop(1);
+    });
+    platformEnv = { ...started.ready.serviceEnv, PLAYGROUND_API_URL: started.ready.url };
+    if (started.ready.rankRoles.length > 0) {
+      const set = await giveRanksPlaygroundRoles(databaseUrl, started.ready.rankRoles);
+      if (set > 0) say(`ranks without a Discord role now use the playground guild's rank roles (${set})`);
+    }
+  }
+  say(
+    standIns.telegram
+      ? `telegram: the playground stand-in at ${platformEnv.TELEGRAM_API_ROOT} (set TELEGRAM_BOT_TOKEN for the real Telegram)`
+      : 'telegram: the real Telegram (TELEGRAM_BOT_TOKEN is set)',
+  );
+  say(
+    standIns.discord
+      ? `discord: the playground stand-in at ${platformEnv.DISCORD_API_ROOT} (set DISCORD_TOKEN for the real Discord)`
+      : 'discord: the real Discord (DISCORD_TOKEN is set)',
+  );
 
   SERVICES.forEach((spec, i) => {
     const entry = entryOf(spec.name);
     if (!entry) return;
-    const missing = spec.requires.filter((v) => !process.env[v]);
+    const missing = spec.requires.filter((v) => !process.env[v] && !platformEnv[v]);
     if (missing.length) {
       say(`${spec.name}: off (set ${missing.join(', ')} to start it)`);
       return;
     }
     const env = {
       ...process.env,
+      ...platformEnv,
       DATABASE_URL: databaseUrl,
       PORT: process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port),
     };
@@ -141,9 +243,15 @@ async function supervise() {
       if (!stopping) void stop(1);
     });
     children.push({ name: spec.name, child });
-    say(`${spec.name}: http://localhost:${env.PORT}/healthz`);
+    say(`${spec.name}: started (health on port ${env.PORT})`);
   });
   if (children.length === 0) say('no service is built: run `make build`');
+  if (platformEnv.PLAYGROUND_API_URL) {
+    if (!children.some((c) => c.name === 'website')) {
+      say(`the website is not built yet: its playground page will be at the address below`);
+    }
+    say(`open the playground: ${PLAYGROUND_URL}`);
+  }
 }
 
 /** The outer process: holds the terminal, passes each signal once to the supervisor's own group. */

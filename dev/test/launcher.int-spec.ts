@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REGISTER_TS, startFakeTelegram, waitUntil, type FakeTelegram } from '@ttfd/testing';
+import { processesMarked, REGISTER_TS, startFakeTelegram, waitUntil, type FakeTelegram } from '@ttfd/testing';
 
 const LAUNCHER = path.resolve(__dirname, '../src/launcher.ts');
 const TOKEN = '123456:TEST-token';
@@ -28,19 +29,24 @@ const portOpen = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', async () => {
+it('stops every service with one drain each, then the stand-ins, then PostgreSQL, on one Ctrl-C', async () => {
   const env = { ...process.env } as Record<string, string | undefined>;
   delete env.DATABASE_URL;
+  delete env.DISCORD_TOKEN;
+  const mark = randomUUID();
   // A terminal's foreground process group: the launcher leads its own, as under a shell.
   const launcher = spawn(process.execPath, ['-r', REGISTER_TS, LAUNCHER], {
     env: {
       ...env,
+      TTFD_TEST_RUN: mark,
       TTFD_RUN_FROM_SOURCE: '1',
       TTFD_DEV_DATA_DIR: path.join(dataDir, 'pg'),
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: fake.url,
       TELEGRAM_PORT: '0',
       SYNC_WORKER_PORT: '0',
+      DISCORD_PORT: '0',
+      PLAYGROUND_PORT: '0',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,11 +60,20 @@ it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', as
     await waitUntil(
       () => {
         if (launcher.exitCode !== null) throw new Error(`the launcher exited early:\n${output}`);
-        return output.includes('telegram bot up (long polling)') && output.includes('listening for new events');
+        return (
+          output.includes('telegram bot up (long polling)') &&
+          output.includes('listening for new events') &&
+          output.includes('discord gateway ready')
+        );
       },
       60_000,
-      'both services to start',
+      'the services to start',
     );
+    // A token keeps the platform it names; the one without gets its stand-in.
+    expect(output).toContain('telegram: the real Telegram (TELEGRAM_BOT_TOKEN is set)');
+    expect(output).toMatch(/discord: the playground stand-in at http:\/\/127\.0\.0\.1:\d+\/api \(set DISCORD_TOKEN/);
+    expect(output).not.toContain('Telegram stand-in:');
+    const controlPort = Number(/control API: http:\/\/127\.0\.0\.1:(\d+)\/playground/.exec(output)![1]);
     const pgPort = Number(/127\.0\.0\.1:(\d+)\/ttfd/.exec(output)![1]);
     expect(await portOpen(pgPort)).toBe(true);
 
@@ -67,18 +82,22 @@ it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', as
 
     const lines = output.split('\n');
     const of = (service: string, text: string) => lines.filter((l) => l.includes(`[${service}]`) && l.includes(text));
-    for (const service of ['sync-worker', 'telegram']) {
+    for (const service of ['sync-worker', 'telegram', 'discord']) {
       expect(of(service, '"msg":"draining"')).toHaveLength(1);
       expect(of(service, 'drained; exiting')).toHaveLength(1);
       expect(of(service, 'second signal')).toHaveLength(0);
     }
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
-    const exitedAt = [at('sync-worker exited (code 0)'), at('telegram exited (code 0)')];
+    const exitedAt = [at('sync-worker exited (code 0)'), at('telegram exited (code 0)'), at('discord exited (code 0)')];
     expect(exitedAt.every((i) => i >= 0)).toBe(true);
-    expect(at('stopping PostgreSQL')).toBeGreaterThan(Math.max(...exitedAt));
+    expect(at('stand-ins exited (code 0)')).toBeGreaterThan(Math.max(...exitedAt));
+    expect(at('stopping PostgreSQL')).toBeGreaterThan(at('stand-ins exited (code 0)'));
     expect(output).not.toContain('terminating connection due to administrator command');
     expect(await portOpen(pgPort)).toBe(false);
+    expect(await portOpen(controlPort)).toBe(false);
+    // Nothing the launcher started is left: services, stand-ins and PostgreSQL carry its environment.
+    expect(processesMarked('TTFD_TEST_RUN', mark)).toEqual([]);
   } finally {
     if (launcher.exitCode === null) process.kill(-launcher.pid!, 'SIGKILL');
   }
-});
+}, 120_000);

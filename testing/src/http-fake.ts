@@ -8,11 +8,11 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function listenFake(handler: http.RequestListener): Promise<FakeServer> {
+export async function listenFake(handler: http.RequestListener, port = 0): Promise<FakeServer> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return {
     server,

@@ -35,3 +35,14 @@ export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
 export { waitUntil, sleep } from './http-fake';
 export { spawnMain, killSpawned, REGISTER_TS, type MainProcess } from './spawn-main';
+export {
+  startPlayground,
+  PLAYGROUND_PLAYERS,
+  PLAYGROUND_GUILD_ID,
+  PLAYGROUND_RANK_ROLES,
+  PLAYGROUND_TOKENS,
+  type Playground,
+  type PlaygroundPlayer,
+  type TranscriptEntry,
+} from './playground';
+export { processesMarked } from './leftover-processes';

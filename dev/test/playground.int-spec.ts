@@ -1,0 +1,210 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { createLinking, createWake } from '@ttfd/shared';
+import {
+  createTestDatabase,
+  PLAYGROUND_PLAYERS,
+  PLAYGROUND_RANK_ROLES,
+  processesMarked,
+  REGISTER_TS,
+  waitUntil,
+  type TestDatabase,
+  type TranscriptEntry,
+} from '@ttfd/testing';
+
+/**
+ * One player's journey through `make run` without tokens: the launcher starts the
+ * stand-ins, the sync worker, the Telegram bot and the Discord bot as separate processes
+ * against one PostgreSQL, and the player speaks only through the playground control API.
+ */
+const root = path.resolve(__dirname, '../..');
+const LAUNCHER = path.join(root, 'dev/src/launcher.ts');
+const alice = PLAYGROUND_PLAYERS.find((p) => p.name === 'alice')!;
+const roleOf = (rankId: number) => PLAYGROUND_RANK_ROLES.find((r) => r.rankId === rankId)!.roleId;
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ poolSize: 2 });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['-r', REGISTER_TS, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+it('follows a player from Telegram to a rank role in Discord, and stops everything on Ctrl-C', async () => {
+  const env = { ...process.env } as Record<string, string | undefined>;
+  for (const name of [
+    'TELEGRAM_BOT_TOKEN',
+    'DISCORD_TOKEN',
+    'DISCORD_GUILD_ID',
+    'TELEGRAM_API_ROOT',
+    'DISCORD_API_ROOT',
+  ])
+    delete env[name];
+  const mark = randomUUID();
+  const launcher = spawn(process.execPath, ['-r', REGISTER_TS, LAUNCHER], {
+    env: {
+      ...env,
+      TTFD_TEST_RUN: mark,
+      DATABASE_URL: db.url,
+      TTFD_RUN_FROM_SOURCE: '1',
+      PLAYGROUND_PORT: '0',
+      SYNC_WORKER_PORT: '0',
+      TELEGRAM_PORT: '0',
+      DISCORD_PORT: '0',
+      WEBSITE_PORT: '0',
+      LOG_LEVEL: 'info',
+      // Fixed awards, so the journey crosses the first rank (100 XP) at a known step.
+      DISCORD_MESSAGE_XP_MIN: '40',
+      DISCORD_MESSAGE_XP_MAX: '40',
+      DISCORD_MESSAGE_XP_COOLDOWN_SECONDS: '1',
+      TELEGRAM_DICE_WIN_XP: '30',
+      TELEGRAM_DICE_PLAY_XP: '30',
+      TELEGRAM_DICE_COOLDOWN_SECONDS: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  launcher.stdout!.on('data', (d) => (output += d));
+  launcher.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+  try {
+    const started = (text: string) => {
+      if (launcher.exitCode !== null) throw new Error(`the launcher exited early:\n${output}`);
+      return output.includes(text);
+    };
+    await waitUntil(
+      () =>
+        started('telegram bot up (long polling)') &&
+        started('listening for new events') &&
+        started('discord gateway ready'),
+      45_000,
+      'the services to start',
+    );
+    expect(output).toMatch(/\[platform\].*telegram: the playground stand-in at http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/\[platform\].*discord: the playground stand-in at http:\/\/127\.0\.0\.1:\d+\/api/);
+    expect(output).toContain('open the playground: http://localhost:3000/playground');
+    const control = /control API: (http:\/\/127\.0\.0\.1:(\d+))\/playground/.exec(output)!;
+    const api = async (method: string, route: string, body?: object) => {
+      const res = await fetch(`${control[1]}${route}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body && JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as any;
+    };
+    const seen: TranscriptEntry[] = [];
+    /** Waits for a transcript entry the bots produced. */
+    const awaitEntry = (what: string, match: (e: any) => boolean) =>
+      waitUntil(
+        async () => {
+          seen.push(...(await api('GET', `/playground/transcript?after=${seen.length}&wait=200`)).entries);
+          return seen.find(match);
+        },
+        20_000,
+        what,
+      );
+    const toAlice = (pattern: RegExp) => (e: any) =>
+      e.kind === 'telegram_message' && e.player === 'alice' && pattern.test(e.text ?? '');
+    const account = async () =>
+      (
+        await db.pool.query(
+          `SELECT xp::int, rank_id, platforms FROM unified_users WHERE merged_into IS NULL AND discord_id = $1`,
+          [alice.discord.id],
+        )
+      ).rows[0];
+
+    // Registers in Telegram.
+    await api('POST', '/playground/telegram/send', { player: 'alice', text: '/start' });
+    await awaitEntry('the welcome', toAlice(/^Hi, alice! Welcome to TTFD\./));
+
+    // Chats in Discord: a second account, for now.
+    await api('POST', '/playground/discord/message', { player: 'alice', channel: 'general', content: 'hello all' });
+    const firstChat = Date.now();
+    await waitUntil(async () => (await account())?.xp === 40, 20_000, 'XP for the Discord message');
+
+    // Links: a code from Telegram's /link, redeemed and confirmed as the Discord player. The Discord
+    // /link command is not in this bot yet, so the redeeming goes through the identity domain it will call.
+    await api('POST', '/playground/telegram/send', { player: 'alice', text: '/link' });
+    const linkReply = await awaitEntry('the link code', toAlice(/^🔗 Your link code: [0-9A-Z]{10}\n/));
+    const code = /: ([0-9A-Z]{10})\n/.exec((linkReply as { text: string }).text)![1]!;
+    const linking = createLinking({ pool: db.pool, wake: createWake(db.pool) });
+    const discordPlayer = { platform: 'discord' as const, id: alice.discord.id };
+    const asked = await linking.redeemLinkCode(discordPlayer, code);
+    if (asked.status !== 'needs_confirmation') throw new Error(`redeeming the code: ${asked.status}`);
+    expect(asked.other.identities).toEqual([
+      { platform: 'telegram', shown: `…${String(alice.telegram.id).slice(-4)}` },
+    ]);
+    expect((await linking.confirmMerge({ confirmToken: asked.confirmToken, by: discordPlayer })).status).toBe('merged');
+    expect(await account()).toEqual({ xp: 40, rank_id: 1, platforms: ['telegram', 'discord'] });
+
+    // Plays dice in Telegram: the same account.
+    await api('POST', '/playground/telegram/send', { player: 'alice', text: '/dice' });
+    await awaitEntry('the dice result', toAlice(/^🎲 You: \d, bot: \d\. .* \+30 XP/));
+    await waitUntil(async () => (await account()).xp === 70, 20_000, 'XP for the dice');
+
+    // Chats in Discord again once the message cooldown (1 s) is over: 110 XP, the second rank.
+    await waitUntil(() => Date.now() - firstChat > 1_100, 5_000, 'the message cooldown');
+    await api('POST', '/playground/discord/message', { player: 'alice', channel: 'games', content: 'gg everyone' });
+    await waitUntil(async () => (await account()).xp === 110, 20_000, 'XP for the second Discord message');
+    expect((await account()).rank_id).toBe(2);
+
+    // Discord shows the rank role, Telegram gets the notification.
+    await awaitEntry(
+      'the Private role',
+      (e) => e.kind === 'discord_role' && e.player === 'alice' && e.role === 'Private' && e.change === 'added',
+    );
+    // The account registered first (Telegram, in English) survived the merge with its language.
+    await awaitEntry('the rank notification', toAlice(/^🎖 New rank: Private! You have 110 XP\.$/));
+    const roles = new Set<string>();
+    for (const e of seen) {
+      if (e.kind !== 'discord_role' || e.player !== 'alice') continue;
+      if (e.change === 'added') roles.add(e.role_id);
+      else roles.delete(e.role_id);
+    }
+    expect([...roles]).toEqual([roleOf(2)]);
+    const { members } = (await api('GET', '/playground')).guild;
+    expect(members.find((m: { player: string }) => m.player === 'alice').roles).toEqual(['Private']);
+
+    // The ledger agrees with every total.
+    const reconcile = await run([path.join(root, 'services/migrate/src/main.ts'), 'reconcile'], {
+      DATABASE_URL: db.url,
+    });
+    expect(reconcile).toMatchObject({ code: 0 });
+
+    // One Ctrl-C stops the services, then the stand-ins.
+    process.kill(-launcher.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    const lines = output.split('\n');
+    const at = (text: string, label = '') => lines.findIndex((l) => l.includes(label) && l.includes(text));
+    for (const service of ['sync-worker', 'telegram', 'discord'])
+      expect(at(`${service} exited (code 0)`)).toBeGreaterThan(0);
+    expect(at('stand-ins stopped', '[stand-ins]')).toBeGreaterThan(at('discord exited (code 0)'));
+    expect(at('stand-ins exited (code 0)')).toBeGreaterThan(0);
+    expect(await portOpen(Number(control[2]))).toBe(false);
+    expect(processesMarked('TTFD_TEST_RUN', mark)).toEqual([]);
+  } finally {
+    if (launcher.exitCode === null) process.kill(-launcher.pid!, 'SIGKILL');
+  }
+}, 120_000);
