@@ -19,6 +19,7 @@ export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export { WebsiteCredential } from './db/entities/website-credential.entity';
+export { LegacyId, LegacyLinkProposal } from './db/entities/legacy-import.entity';
 export {
   LeaderboardBand,
   LeaderboardScore,
@@ -59,6 +60,7 @@ export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
 export * from './identity/passwords';
+export * from './identity/legacy-import';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

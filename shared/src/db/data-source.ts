@@ -14,6 +14,7 @@ import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { WebsiteCredential } from './entities/website-credential.entity';
+import { LegacyId, LegacyLinkProposal } from './entities/legacy-import.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
@@ -26,6 +27,7 @@ import { DeliveryHardening1764700000000 } from './migrations/1764700000000-Deliv
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
+import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -52,6 +54,8 @@ export const entities = [
   LeaderboardCell,
   LeaderboardChange,
   WebsiteCredential,
+  LegacyId,
+  LegacyLinkProposal,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -67,6 +71,7 @@ export const migrations = [
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
   WebsiteCredentials1765300000000,
+  LegacyImport1765310000000,
 ];
 
 export interface DataSourceOptions {
