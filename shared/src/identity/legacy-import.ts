@@ -107,17 +107,31 @@ WHERE merged_into IS NULL
 
 const RANK_OF = (xp: string) => `(SELECT id FROM ranks WHERE min_xp <= ${xp} ORDER BY min_xp DESC LIMIT 1)`;
 
-/** $1.. arrays, one element per new account. */
+/** $1.. arrays, one element per new account; rank and achievements decided from its totals as it is inserted. */
 const CREATE_ACCOUNTS_SQL = `
-INSERT INTO unified_users (telegram_id, discord_id, website_email, username, display_name, xp, coins, rank_id,
+INSERT INTO unified_users (telegram_id, discord_id, website_email, username, display_name, xp, coins, rank_id, achievements,
   games_played, games_won, messages_sent, total_voice_time, daily_streak, last_daily_claim, primary_platform, created_at)
-SELECT x.telegram_id, x.discord_id, x.email, x.username, x.display_name, x.xp, x.coins, ${RANK_OF('x.xp')},
+SELECT x.telegram_id, x.discord_id, x.email, x.username, x.display_name, x.xp, x.coins, ${RANK_OF('x.xp')}, ach.keys,
   x.games_played, x.games_won, x.messages_sent, x.voice, x.streak, x.last_daily, x.primary_platform, coalesce(x.created_at, now())
 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::int[],
   $10::bigint[], $11::bigint[], $12::int[], $13::date[], $14::text[], $15::timestamptz[])
   AS x(telegram_id, discord_id, email, username, display_name, xp, coins, games_played, games_won, messages_sent, voice,
        streak, last_daily, primary_platform, created_at)
-RETURNING id::text AS id, telegram_id::text AS telegram_id, discord_id, lower(website_email) AS email`;
+${unlockedAchievementsSql(
+  {
+    games_played: 'x.games_played',
+    games_won: 'x.games_won',
+    messages_sent: 'x.messages_sent',
+    total_voice_time: 'x.voice',
+    daily_streak: 'x.streak',
+    linked_platforms:
+      '((x.telegram_id IS NOT NULL)::int + (x.discord_id IS NOT NULL)::int + (x.email IS NOT NULL)::int)',
+  },
+  'x.xp',
+  `'[]'::jsonb`,
+)}
+RETURNING id::text AS id, telegram_id::text AS telegram_id, discord_id, lower(website_email) AS email,
+  xp::text AS xp, coins::text AS coins, rank_id`;
 
 /** The merge rules of ABSORB_TOTALS_SQL, for progress that has no account of its own yet. $16 today. */
 const MERGE_INTO_ACCOUNTS_SQL = `
@@ -168,11 +182,14 @@ UPDATE unified_users u SET rank_id = t.rank_id, achievements = u.achievements ||
 FROM t WHERE u.id = t.id
 RETURNING u.id::text AS id, u.xp::text AS xp, u.coins::text AS coins, u.rank_id`;
 
-/** Delivered already: the import's events are history. $1 users, $2 types, $3 data, $4 dedupe keys. */
+/**
+ * Delivered already: the import's events are history. No dedupe key: the legacy-id map is
+ * what keeps a row from being carried twice. $1 users, $2 types, $3 data.
+ */
 const APPEND_HISTORY_SQL = `
-INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, dedupe_key, processed, processed_at)
-SELECT e.user_id, e.event_type, 'system', e.data, e.dedupe_key, true, now()
-FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[]) WITH ORDINALITY AS e(user_id, event_type, data, dedupe_key, n)
+INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, processed, processed_at)
+SELECT e.user_id, e.event_type, 'system', e.data, true, now()
+FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(user_id, event_type, data, n)
 ORDER BY e.n`;
 
 const MAP_ROWS_SQL = `
@@ -203,6 +220,13 @@ interface Owner {
   telegram_id: string | null;
   discord_id: string | null;
   email: string | null;
+}
+
+interface After {
+  id: string;
+  xp: string;
+  coins: string;
+  rank_id: number;
 }
 
 interface Totals {
@@ -369,9 +393,10 @@ export async function importLegacyBatch(
     toMerge.push({ person, carry, totals, userId: targets[0]! });
   }
 
+  const afterOf = new Map<string, After>();
   if (toCreate.length > 0) {
     const col = <T>(f: (p: Planned) => T) => toCreate.map(f);
-    const { rows } = await client.query<Owner>(CREATE_ACCOUNTS_SQL, [
+    const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL, [
       col((p) => p.person.telegramId),
       col((p) => p.person.discordId),
       col((p) => p.person.email),
@@ -394,6 +419,7 @@ export async function importLegacyBatch(
       website: new Map<string, string>(),
     };
     for (const o of rows) {
+      afterOf.set(o.id, o);
       if (o.telegram_id) created.telegram.set(o.telegram_id, o.id);
       if (o.discord_id) created.discord.set(o.discord_id, o.id);
       if (o.email) created.website.set(o.email, o.id);
@@ -434,21 +460,19 @@ export async function importLegacyBatch(
     result.mergedIntoExisting = toMerge.length;
   }
 
+  if (toMerge.length > 0) {
+    const { rows } = await client.query<After>(RECOMPUTE_SQL, [toMerge.map((p) => p.userId)]);
+    for (const a of rows) afterOf.set(a.id, a);
+  }
   const written = [...toCreate, ...toMerge];
   if (written.length === 0) return result;
-  const { rows: after } = await client.query<{ id: string; xp: string; coins: string; rank_id: number }>(
-    RECOMPUTE_SQL,
-    [written.map((p) => p.userId)],
-  );
-  const afterOf = new Map(after.map((a) => [a.id, a]));
 
-  const events: { userId: string; type: string; data: object; dedupeKey: string | null }[] = [];
+  const events: { userId: string; type: string; data: object }[] = [];
   for (const p of toCreate) {
     events.push({
       userId: p.userId!,
       type: 'user_registered',
       data: { platform: p.totals.primary, username: p.totals.username },
-      dedupeKey: null,
     });
   }
   for (const p of written) {
@@ -468,14 +492,12 @@ export async function importLegacyBatch(
         coins: Number(a.coins),
         rank_id: a.rank_id,
       },
-      dedupeKey: `${LEGACY_IMPORT_REASON}:${refOf(p.carry[0]!)}`,
     });
   }
   await client.query(APPEND_HISTORY_SQL, [
     events.map((e) => e.userId),
     events.map((e) => e.type),
     events.map((e) => JSON.stringify(e.data)),
-    events.map((e) => e.dedupeKey),
   ]);
 
   const carried = written.flatMap((p) => p.carry.map((r) => ({ r, userId: p.userId! })));
