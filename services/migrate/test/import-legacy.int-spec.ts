@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProgression, createWake, verifyPassword } from '@ttfd/shared';
+import { createLinking, createProgression, createWake, verifyPassword } from '@ttfd/shared';
 import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 import { runCli } from '../src/cli';
 import type { ImportReport } from '../src/legacy-import/import-legacy';
@@ -623,6 +623,79 @@ describe('ttfd import-legacy', () => {
     expect(report.sources.telegram).toMatchObject({ rows: 11, imported: 0, already_imported: 7 });
     expect(report.totals.unified).toEqual({ xp: LEGACY_XP + 5 - 42, coins: LEGACY_COINS - 3 });
     expect(await snapshot(unified)).toEqual(before);
+  });
+});
+
+describe('legacy link proposals, confirmed from Telegram', () => {
+  it('asks the Telegram player about the Discord member who typed their id, and links on their yes only', async () => {
+    let clock = new Date();
+    const linking = createLinking({ pool: unified.pool, wake: createWake(unified.pool), now: () => clock });
+    const aliceWeb = await account(unified, 'website_email', 'alice@example.com');
+    const asked = await linking.askLegacyLink({ platform: 'telegram', id: '100' });
+    expect(asked).toMatchObject({
+      status: 'needs_confirmation',
+      keeps: 'yours',
+      other: {
+        identities: [
+          { platform: 'discord', shown: '…1111' },
+          { platform: 'website', shown: 'a***@example.com' },
+        ],
+        names: ['Алиса#discord', '@Алиса#discord'],
+      },
+    });
+    if (asked?.status !== 'needs_confirmation') throw new Error('not asked');
+    expect(asked.preview?.after).toMatchObject({ xp: 1500, platforms: ['telegram', 'discord', 'website'] });
+    // Shown once: not asked again while the question stands.
+    expect(await linking.askLegacyLink({ platform: 'telegram', id: '100' })).toBeNull();
+    // Only the Telegram player can answer.
+    const stranger = await linking.confirmMerge({
+      confirmToken: asked.confirmToken,
+      by: { platform: 'discord', id: '11111111111111111' },
+    });
+    expect(stranger).toEqual({ status: 'invalid_token' });
+    const yes = await linking.confirmMerge({
+      confirmToken: asked.confirmToken,
+      by: { platform: 'telegram', id: '100' },
+    });
+    expect(yes).toMatchObject({
+      status: 'merged',
+      account: { xp: 1500, platforms: ['telegram', 'discord', 'website'] },
+    });
+    const alice = await account(unified, 'telegram_id', '100');
+    expect(alice).toMatchObject({ discord_id: '11111111111111111', website_email: 'alice@example.com', rank_id: 5 });
+    expect(alice.achievements).toContain('all_platforms');
+    expect((await account(unified, 'id', aliceWeb.id)).merged_into).toBe(alice.id);
+    const { rows: linked } = await unified.pool.query(
+      `SELECT data FROM cross_platform_events WHERE user_id = $1 AND event_type = 'account_linked'`,
+      [alice.id],
+    );
+    expect(linked.map((r) => r.data)).toEqual(
+      expect.arrayContaining([
+        { platform: 'discord', via: 'legacy_claim' },
+        { platform: 'website', via: 'legacy_claim' },
+      ]),
+    );
+
+    // Bob says no: the proposal is gone and never asked again, even after the token's time.
+    const bobAsked = await linking.askLegacyLink({ platform: 'telegram', id: '200' });
+    if (bobAsked?.status !== 'needs_confirmation') throw new Error('bob not asked');
+    expect(bobAsked.other.identities).toEqual([{ platform: 'website', shown: 'b***@example.com' }]);
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    const again = await linking.askLegacyLink({ platform: 'telegram', id: '200' });
+    if (again?.status !== 'needs_confirmation') throw new Error('bob not asked again after the token expired');
+    expect(
+      await linking.cancelMerge({ confirmToken: again.confirmToken, by: { platform: 'telegram', id: '200' } }),
+    ).toEqual({
+      status: 'cancelled',
+    });
+    clock = new Date(clock.getTime() + 60 * 60_000);
+    expect(await linking.askLegacyLink({ platform: 'telegram', id: '200' })).toBeNull();
+    expect(await account(unified, 'telegram_id', '200')).toMatchObject({ website_email: null });
+    const { rows: left } = await unified.pool.query(`SELECT count(*)::int AS n FROM legacy_link_proposals`);
+    expect(left[0].n).toBe(0);
+
+    const c = capture();
+    expect(await runCli(['reconcile'], { DATABASE_URL: unified.url }, c.io)).toBe(0);
   });
 });
 
