@@ -93,13 +93,12 @@ function runImport(args: string[], env: Record<string, string>): Promise<string>
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
+    const started = Date.now();
     child.stderr.on('data', (d) => {
       err += d;
-      const lines = String(d).trim().split('\n');
-      process.stderr.write(`\r${lines.at(-1)}   `);
+      for (const line of String(d).trim().split('\n')) log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
     });
     child.once('exit', (code) => {
-      process.stderr.write('\n');
       if (code === 0) resolve(out);
       else reject(new Error(`ttfd import-legacy exited ${code}:\n${err.slice(-2000)}`));
     });

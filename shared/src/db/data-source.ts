@@ -28,6 +28,7 @@ import { LinkingHardening1764800000000 } from './migrations/1764800000000-Linkin
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
 import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
+import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -72,6 +73,7 @@ export const migrations = [
   DiscordActivity1764900000000,
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
+  LeaderboardFollowsInsertsPerStatement1765320000000,
 ];
 
 export interface DataSourceOptions {

@@ -157,7 +157,10 @@ FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::
   $9::int[], $10::int[], $11::bigint[], $12::bigint[], $13::int[], $14::date[], $15::timestamptz[])
   AS a(id, telegram_id, discord_id, email, username, display_name, xp, coins, games_played, games_won, messages_sent,
        voice, streak, last_daily, created_at)
-WHERE s.id = a.id AND s.merged_into IS NULL`;
+WHERE s.id = a.id AND s.merged_into IS NULL
+  AND (s.telegram_id IS NULL OR a.telegram_id IS NULL OR s.telegram_id = a.telegram_id)
+  AND (s.discord_id IS NULL OR a.discord_id IS NULL OR s.discord_id = a.discord_id)
+  AND (s.website_email IS NULL OR a.email IS NULL OR lower(s.website_email) = a.email)`;
 
 /** Rank from XP, and the achievements the totals qualify for, on the given accounts. */
 const RECOMPUTE_SQL = `
@@ -214,6 +217,15 @@ SELECT coalesce(sum((data->>'xp_delta')::bigint), 0)::text AS xp, coalesce(sum((
 FROM cross_platform_events WHERE event_type = 'xp_change' AND data->>'reason' = 'legacy_import'`;
 
 export const LEGACY_IMPORT_REASON = 'legacy_import';
+
+/** The accounts a batch was planned against changed meanwhile; rolling back and running it again is safe. */
+export class LegacyBatchStaleError extends Error {
+  readonly code = '40001';
+  constructor() {
+    super('An account changed while a legacy batch was written; the batch is planned again');
+    this.name = 'LegacyBatchStaleError';
+  }
+}
 
 interface Owner {
   id: string;
@@ -439,7 +451,7 @@ export async function importLegacyBatch(
 
   if (toMerge.length > 0) {
     const col = <T>(f: (p: Planned) => T) => toMerge.map(f);
-    await client.query(MERGE_INTO_ACCOUNTS_SQL, [
+    const { rowCount } = await client.query(MERGE_INTO_ACCOUNTS_SQL, [
       col((p) => p.userId),
       col((p) => p.person.telegramId),
       col((p) => p.person.discordId),
@@ -457,6 +469,8 @@ export async function importLegacyBatch(
       col((p) => p.totals.createdAt),
       today,
     ]);
+    // An account changed since it was read (merged, or given an id on one of the platforms): plan the batch again.
+    if (rowCount !== toMerge.length) throw new LegacyBatchStaleError();
     result.mergedIntoExisting = toMerge.length;
   }
 

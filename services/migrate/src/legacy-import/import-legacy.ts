@@ -70,6 +70,12 @@ export interface ImportReport {
 export class ImportCheckError extends Error {}
 
 const RETRYABLE = new Set(['23505', '40P01', '40001']);
+/**
+ * Batches written at once, each on its own connection in its own transaction. People of
+ * different batches never share an id, so they only meet on an existing account (row
+ * locks, a deadlock retried).
+ */
+const WRITERS = 2;
 
 /** Checks everything, then imports; throws ImportCheckError (naming the problem) before any write. */
 export async function importLegacy(pool: Pool, dataSource: DataSource, options: ImportOptions): Promise<ImportReport> {
@@ -188,27 +194,52 @@ async function write(
     sum.conflicts.push(...r.conflicts);
   };
 
-  const client = await pool.connect();
   let unified: { xp: bigint; coins: bigint };
-  try {
-    options.progress.phase('write', totalRows);
-    let done = 0;
-    if (options.dryRun) await client.query('BEGIN');
+  options.progress.phase('write', totalRows);
+  let done = 0;
+  const rowsOf = (batch: LegacyPerson[]) => batch.reduce((n, p) => n + p.rows.length, 0);
+  if (options.dryRun) {
+    // One transaction, rolled back: the report is what a real run would do, and nothing stays.
+    const client = await pool.connect();
     try {
-      for (const batch of all) {
-        const run = () => importLegacyBatch(client, batch, { now: now() });
-        add(options.dryRun ? await run() : await inTransaction(client, run));
-        done += batch.reduce((n, p) => n + p.rows.length, 0);
-        options.progress.advance(done);
+      await client.query('BEGIN');
+      await client.query('SET LOCAL jit = off');
+      try {
+        for (const batch of all) {
+          add(await importLegacyBatch(client, batch, { now: now() }));
+          options.progress.advance((done += rowsOf(batch)));
+        }
+        unified = await legacyImportTotals(client);
+      } finally {
+        await client.query('ROLLBACK');
       }
-      unified = await legacyImportTotals(client);
     } finally {
-      if (options.dryRun) await client.query('ROLLBACK');
+      client.release();
     }
-    options.progress.done();
-  } finally {
-    client.release();
+  } else {
+    // WRITERS connections take batches in turn; results are added in batch order.
+    const results: LegacyBatchResult[] = [];
+    let next = 0;
+    const writer = async () => {
+      const client = await pool.connect();
+      try {
+        // Compiling the batch statements (large unnest arrays) costs more than running them.
+        await client.query('SET jit = off');
+        for (let i = next++; i < all.length; i = next++) {
+          const batch = all[i]!;
+          results[i] = await inTransaction(client, () => importLegacyBatch(client, batch, { now: now() }));
+          options.progress.advance((done += rowsOf(batch)));
+        }
+      } finally {
+        await client.query('RESET jit').catch(() => {});
+        client.release();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITERS, all.length) }, writer));
+    for (const r of results) add(r);
+    unified = await legacyImportTotals(pool);
   }
+  options.progress.done();
 
   const rowsAlreadyImported = { telegram: 0, discord: 0, website: 0 };
   const conflictRows = { telegram: 0, discord: 0, website: 0 };
