@@ -260,7 +260,11 @@ export function planImport(input: PlanInput): Plan {
     // One id (or e-mail) on two rows of one table: neither is imported, both are named.
     const identityOf = (r: Row) => r.email ?? r.telegramId ?? r.discordId!;
     const byIdentity = new Map<string, Row[]>();
-    for (const r of kept) byIdentity.set(identityOf(r), [...(byIdentity.get(identityOf(r)) ?? []), r]);
+    for (const r of kept) {
+      const same = byIdentity.get(identityOf(r));
+      if (same) same.push(r);
+      else byIdentity.set(identityOf(r), [r]);
+    }
     for (const [identity, same] of byIdentity) {
       if (same.length === 1) {
         rows.push(same[0]!);
@@ -353,7 +357,9 @@ export function planImport(input: PlanInput): Plan {
     const membersOf = new Map<number, number[]>();
     rows.forEach((_, i) => {
       const g = groups.find(i);
-      membersOf.set(g, [...(membersOf.get(g) ?? []), i]);
+      const members = membersOf.get(g);
+      if (members) members.push(i);
+      else membersOf.set(g, [i]);
     });
     for (const [claimGroup, owner, telegramId] of trusted) {
       const a = groups.find(claimGroup);
@@ -387,7 +393,9 @@ export function planImport(input: PlanInput): Plan {
   const byGroup = new Map<number, number[]>();
   rows.forEach((_, i) => {
     const g = groups.find(i);
-    byGroup.set(g, [...(byGroup.get(g) ?? []), i]);
+    const members = byGroup.get(g);
+    if (members) members.push(i);
+    else byGroup.set(g, [i]);
   });
   const people: LegacyPerson[] = [];
   for (const [g, members] of byGroup) {
