@@ -801,6 +801,15 @@ describe('ttfd import-legacy checks before writing', () => {
     }
   });
 
+  it('takes the URLs from LEGACY_*_URL when no flag gives them (a Job reads them from a Secret)', async () => {
+    const c = capture();
+    const env = { DATABASE_URL: db.url, LEGACY_TELEGRAM_URL: broken.urls.telegram };
+    expect(await runCli(['import-legacy', '--dry-run'], env, c.io)).toBe(0);
+    expect(JSON.parse(c.out.join('\n')).sources).toEqual({
+      telegram: { rows: 2, imported: expect.any(Number), already_imported: expect.any(Number), skipped: {} },
+    });
+  });
+
   it('refuses a run without any source, and a bad batch size', async () => {
     expect((await run()).err).toBe('No legacy database given: pass --telegram, --discord or --website');
     const r = await run('--telegram', broken.urls.telegram, '--batch-size', '0');
