@@ -19,7 +19,8 @@ const USAGE =
 
 const DEFAULT_BATCH_SIZE = 5000;
 
-function progressOn(terminal: NodeJS.WriteStream | null, log: (line: string) => void): ImportProgress {
+/** A bar on a terminal (cli-progress), progress log lines otherwise. */
+export function progressOn(terminal: NodeJS.WriteStream | null, log: (line: string) => void): ImportProgress {
   if (terminal) {
     let bar: SingleBar | null = null;
     return {

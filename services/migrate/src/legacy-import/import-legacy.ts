@@ -108,7 +108,9 @@ export async function importLegacy(pool: Pool, dataSource: DataSource, options: 
     }
 
     const rows: Partial<Record<LegacySourceName, RawRow[]>> = {};
-    options.progress.phase('read', 0);
+    let toRead = 0;
+    for (const source of sources) toRead += await source.count();
+    options.progress.phase('read', toRead);
     let read = 0;
     for (const source of sources) {
       const list: RawRow[] = [];

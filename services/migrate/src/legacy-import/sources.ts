@@ -55,6 +55,14 @@ export class LegacySource {
     return out;
   }
 
+  /** How many rows the table holds (in the snapshot the reads see). */
+  async count(): Promise<number> {
+    const { rows } = await this.client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${quoteTable(this.mapping.table)}`,
+    );
+    return Number(rows[0]!.n);
+  }
+
   /** Reads the whole table in batches of `batchSize`, in key order. */
   async *rows(batchSize: number): AsyncGenerator<RawRow[]> {
     const { table, columns } = this.mapping;
