@@ -464,7 +464,7 @@ describe('ttfd import-legacy', () => {
     expect(report.accounts).toEqual({ created: 15, merged_into_existing: 2, already_imported: 0 });
     expect(report.links).toEqual({ discord_oauth: 1, trusted_telegram_claim: 0, existing_account: 2 });
     expect(report.proposals).toBe(2);
-    expect(report.passwords).toEqual({ carried: 4, reset_needed: 3 });
+    expect(report.passwords).toEqual({ carried: 4, reset_needed: 3, unknown_format: 1 });
     expect(report.no_op).toBe(false);
     const unv = await account(unified, 'website_email', 'unv@example.com');
     expect(report.conflicts).toEqual([

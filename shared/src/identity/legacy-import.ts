@@ -65,6 +65,8 @@ export interface LegacyPerson {
   passwordHash: string | null;
   /** Whether the person has a website account whose password must be set through a reset. */
   passwordResetNeeded: boolean;
+  /** Whether that is because its stored hash is in a format no login can check (rather than absent). */
+  passwordUnknownFormat: boolean;
   proposals: LegacyProposal[];
 }
 
@@ -87,6 +89,7 @@ export interface LegacyBatchResult {
   rowsCarried: Record<LegacySource, number>;
   passwordsCarried: number;
   passwordsResetNeeded: number;
+  passwordsUnknownFormat: number;
   proposals: number;
   conflicts: LegacyPersonConflict[];
   xp: bigint;
@@ -309,6 +312,7 @@ export async function importLegacyBatch(
     rowsCarried: { telegram: 0, discord: 0, website: 0 },
     passwordsCarried: 0,
     passwordsResetNeeded: 0,
+    passwordsUnknownFormat: 0,
     proposals: 0,
     conflicts: [],
     xp: 0n,
@@ -530,6 +534,7 @@ export async function importLegacyBatch(
     for (const p of withPassword) {
       if (p.person.passwordHash !== null) result.passwordsCarried++;
       if (p.person.passwordResetNeeded) result.passwordsResetNeeded++;
+      if (p.person.passwordUnknownFormat) result.passwordsUnknownFormat++;
     }
   }
 

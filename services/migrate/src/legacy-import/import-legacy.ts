@@ -59,7 +59,8 @@ export interface ImportReport {
   links: { discord_oauth: number; trusted_telegram_claim: number; existing_account: number };
   proposals: number;
   conflicts: Conflict[];
-  passwords: { carried: number; reset_needed: number };
+  /** reset_needed: website accounts without a usable hash; unknown_format: those of them whose hash no login can check. */
+  passwords: { carried: number; reset_needed: number; unknown_format: number };
   totals: {
     legacy: { xp: number; coins: number };
     unified: { xp: number; coins: number };
@@ -182,6 +183,7 @@ async function write(
     rowsCarried: { telegram: 0, discord: 0, website: 0 },
     passwordsCarried: 0,
     passwordsResetNeeded: 0,
+    passwordsUnknownFormat: 0,
     proposals: 0,
     conflicts: [],
   };
@@ -192,6 +194,7 @@ async function write(
     for (const s of LEGACY_SOURCES) sum.rowsCarried[s] += r.rowsCarried[s];
     sum.passwordsCarried += r.passwordsCarried;
     sum.passwordsResetNeeded += r.passwordsResetNeeded;
+    sum.passwordsUnknownFormat += r.passwordsUnknownFormat;
     sum.proposals += r.proposals;
     sum.conflicts.push(...r.conflicts);
   };
@@ -278,7 +281,11 @@ async function write(
         ],
       })),
     ],
-    passwords: { carried: sum.passwordsCarried, reset_needed: sum.passwordsResetNeeded },
+    passwords: {
+      carried: sum.passwordsCarried,
+      reset_needed: sum.passwordsResetNeeded,
+      unknown_format: sum.passwordsUnknownFormat,
+    },
     totals: {
       legacy: { xp: 0, coins: 0 },
       unified: { xp: Number(unified.xp), coins: Number(unified.coins) },

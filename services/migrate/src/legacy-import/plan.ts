@@ -55,8 +55,6 @@ export interface Plan {
   conflicts: Conflict[];
   /** Joins made while planning, by kind. */
   links: { discord_oauth: number; trusted_telegram_claim: number };
-  /** Website accounts whose stored hash no login can check (they must reset). */
-  unknownPasswordFormats: number;
 }
 
 const DIGITS = /^[0-9]+$/;
@@ -104,6 +102,8 @@ interface Row {
   email: string | null;
   emailVerified: boolean;
   passwordHash: string | null;
+  /** A stored hash in a format no login can check. */
+  passwordUnknown: boolean;
   /** A Telegram id the row typed in (Discord and website rows). */
   typedTelegramId: string | null;
   createdAt: number;
@@ -149,6 +149,7 @@ function normalise(source: LegacySourceName, raw: RawRow, passwordFormatOk: (h: 
     email: fields.email,
     emailVerified: fields.emailVerified,
     passwordHash: fields.passwordHash,
+    passwordUnknown: fields.passwordUnknown,
     typedTelegramId: fields.typedTelegramId,
     progress: { source, legacyId: fields.key, ...base, username: fields.username, displayName: fields.displayName },
     createdAt: base.createdAt ? +base.createdAt : Number.MAX_SAFE_INTEGER,
@@ -163,6 +164,7 @@ function normalise(source: LegacySourceName, raw: RawRow, passwordFormatOk: (h: 
       email: null,
       emailVerified: false,
       passwordHash: null,
+      passwordUnknown: false,
       typedTelegramId: null,
       username: nameOf(raw.username ?? null)?.replace(/^@/, '') ?? null,
       displayName: nameOf(raw.first_name ?? null),
@@ -179,6 +181,7 @@ function normalise(source: LegacySourceName, raw: RawRow, passwordFormatOk: (h: 
       email: null,
       emailVerified: false,
       passwordHash: null,
+      passwordUnknown: false,
       typedTelegramId: telegramIdOf(raw.telegram_id ?? null),
       username: name,
       displayName: name,
@@ -196,6 +199,7 @@ function normalise(source: LegacySourceName, raw: RawRow, passwordFormatOk: (h: 
     email,
     emailVerified: raw.email_verified === true,
     passwordHash: hash && passwordFormatOk(hash) ? hash : null,
+    passwordUnknown: !!hash && !passwordFormatOk(hash),
     typedTelegramId: telegramIdOf(raw.telegram_id ?? null),
     username: name,
     displayName: name,
@@ -235,7 +239,6 @@ export function planImport(input: PlanInput): Plan {
   const sources = { telegram: emptyTally(), discord: emptyTally(), website: emptyTally() };
   const conflicts: Conflict[] = [];
   const links = { discord_oauth: 0, trusted_telegram_claim: 0 };
-  let unknownPasswordFormats = 0;
   const rows: Row[] = [];
   const skip = (source: LegacySourceName, reason: SkipReason, xp: bigint, coins: bigint) => {
     const t = sources[source];
@@ -407,7 +410,6 @@ export function planImport(input: PlanInput): Plan {
       mine.find((r) => r.source === 'discord')?.discordId ??
       (websiteIndex !== undefined ? (discordOf.get(websiteIndex) ?? null) : null);
     const ordered = [...mine].sort((x, y) => x.createdAt - y.createdAt);
-    if (website && website.passwordHash === null) unknownPasswordFormats++;
     people.push({
       telegramId,
       discordId,
@@ -416,8 +418,9 @@ export function planImport(input: PlanInput): Plan {
       rows: ordered.map((r) => r.progress),
       passwordHash: website?.passwordHash ?? null,
       passwordResetNeeded: website !== undefined && website.passwordHash === null,
+      passwordUnknownFormat: website?.passwordUnknown ?? false,
       proposals: proposals.get(g) ?? [],
     });
   }
-  return { people, sources, conflicts, links, unknownPasswordFormats };
+  return { people, sources, conflicts, links };
 }
