@@ -18,6 +18,8 @@ export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
+export { WebsiteCredential } from './db/entities/website-credential.entity';
+export { LegacyId, LegacyLinkProposal } from './db/entities/legacy-import.entity';
 export {
   LeaderboardBand,
   LeaderboardScore,
@@ -57,6 +59,8 @@ export {
 export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
+export * from './identity/passwords';
+export * from './identity/legacy-import';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

@@ -7,6 +7,7 @@ import { reconcileCommand } from './commands/reconcile.command';
 import { seasonCommand } from './commands/season.command';
 import { eventsCommand } from './commands/events.command';
 import { discordCommand } from './commands/discord.command';
+import { importLegacyCommand } from './commands/import-legacy.command';
 
 /** Every command of the ops CLI, in the order `help` lists them. */
 export const commands: Command[] = [
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   seasonCommand,
   eventsCommand,
   discordCommand,
+  importLegacyCommand,
 ];
 
 const configSchema = z.object(baseConfig);
@@ -61,7 +63,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw err;
   }
   const log = createLogger('ttfd-cli', config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const commandIo: CommandIo = { args, log, out: io.out, err: io.err };
+  const commandIo: CommandIo = { args, env, log, out: io.out, err: io.err };
   if ('connectsItself' in command) return command.run({ ...commandIo, databaseUrl: config.DATABASE_URL });
   const applicationName = `ttfd-${name}`;
   const dataSource = createDataSource(config.DATABASE_URL, { poolSize: 1, applicationName });

@@ -13,6 +13,8 @@ import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-acti
 import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
+import { WebsiteCredential } from './entities/website-credential.entity';
+import { LegacyId, LegacyLinkProposal } from './entities/legacy-import.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
@@ -24,6 +26,9 @@ import { LeaderboardChangesKey1764650000000 } from './migrations/1764650000000-L
 import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
+import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
+import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
+import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -49,6 +54,9 @@ export const entities = [
   LeaderboardScore,
   LeaderboardCell,
   LeaderboardChange,
+  WebsiteCredential,
+  LegacyId,
+  LegacyLinkProposal,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -63,6 +71,9 @@ export const migrations = [
   DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
+  WebsiteCredentials1765300000000,
+  LegacyImport1765310000000,
+  LeaderboardFollowsInsertsPerStatement1765320000000,
 ];
 
 export interface DataSourceOptions {

@@ -24,7 +24,7 @@ export interface EventData {
   rank_down: { from_rank_id: number; to_rank_id: number; rank_name: string; xp: number };
   achievement_unlocked: { achievement: string };
   /** A platform identity joined the account, proven by a link code, Discord OAuth or the Telegram Login Widget. */
-  account_linked: { platform: Platform; via: 'code' | 'discord_oauth' | 'telegram_login' };
+  account_linked: { platform: Platform; via: 'code' | 'discord_oauth' | 'telegram_login' | 'legacy_claim' };
   /** `identity`: the Telegram or Discord user id detached (never an email), so the worker can take its roles off. */
   account_unlinked: { platform: Platform; identity?: string };
   /**

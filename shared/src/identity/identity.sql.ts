@@ -222,3 +222,25 @@ UPDATE telegram_login_flows SET used_at = $3::timestamptz, payload_hash = $4::by
 WHERE nonce_hash = $1::bytea AND user_id = $2::bigint AND used_at IS NULL
   AND expires_at > $3::timestamptz AND created_at <= $5::timestamptz
 RETURNING nonce_hash`;
+
+/**
+ * The oldest legacy link proposal for a Telegram id not shown within the last confirmation
+ * window (a shown one is asked again once its token has expired). $1 Telegram id, $2 shown before.
+ */
+export const NEXT_LEGACY_PROPOSAL_SQL = `
+SELECT claimant_platform, claimant_identity
+FROM legacy_link_proposals
+WHERE telegram_id = $1::bigint AND (asked_at IS NULL OR asked_at <= $2::timestamptz)
+ORDER BY created_at, claimant_platform, claimant_identity
+LIMIT 1
+FOR UPDATE SKIP LOCKED`;
+
+/** $1 Telegram id, $2 claimant platform, $3 claimant identity, $4 now. */
+export const MARK_LEGACY_PROPOSAL_ASKED_SQL = `
+UPDATE legacy_link_proposals SET asked_at = $4::timestamptz
+WHERE telegram_id = $1::bigint AND claimant_platform = $2::text AND claimant_identity = $3::text`;
+
+/** A proposal answered (or no longer possible) is gone. $1 Telegram id, $2 claimant platform, $3 claimant identity. */
+export const DROP_LEGACY_PROPOSAL_SQL = `
+DELETE FROM legacy_link_proposals
+WHERE telegram_id = $1::bigint AND claimant_platform = $2::text AND claimant_identity = $3::text`;

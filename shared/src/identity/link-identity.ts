@@ -53,6 +53,9 @@ import {
   CLAIM_MERGE_CONFIRMATION_SQL,
   CLAIM_TELEGRAM_LOGIN_SQL,
   CREATE_MERGE_CONFIRMATION_SQL,
+  DROP_LEGACY_PROPOSAL_SQL,
+  MARK_LEGACY_PROPOSAL_ASKED_SQL,
+  NEXT_LEGACY_PROPOSAL_SQL,
   RELEASE_LINK_CODE_SQL,
   START_TELEGRAM_LOGIN_SQL,
   TELEGRAM_LOGIN_SEEN_SQL,
@@ -168,8 +171,11 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-/** A code's redeemer is the identity that entered it; a website proof's is the session's account. */
-const redeemerIsIdentity = (via: LinkVia) => via === 'code';
+/**
+ * A code's redeemer is the identity that entered it, and a legacy claim's the Telegram
+ * identity it names; a website proof's is the session's account.
+ */
+const redeemerIsIdentity = (via: LinkVia) => via === 'code' || via === 'legacy_claim';
 
 /** Records the question and builds what the redeemer is shown. */
 async function ask(
@@ -481,6 +487,7 @@ export async function confirmMerge(
       async (client): Promise<Outcome<ConfirmResult>> => {
         const pending = await claimConfirmation(client, input, 'confirmed', now);
         if (!pending) return { result: { status: 'invalid_token' }, appended: 0 };
+        await dropLegacyProposal(client, pending);
         const creator =
           pending.creator_platform && pending.creator_identity
             ? { platform: pending.creator_platform, id: pending.creator_identity }
@@ -515,11 +522,62 @@ export async function cancelMerge(
   const now = deps.now();
   return transaction(
     deps.pool,
-    async (client) => ({
-      status: (await claimConfirmation(client, input, 'cancelled', now))
-        ? ('cancelled' as const)
-        : ('invalid_token' as const),
-    }),
+    async (client) => {
+      const pending = await claimConfirmation(client, input, 'cancelled', now);
+      if (!pending) return { status: 'invalid_token' as const };
+      await dropLegacyProposal(client, pending);
+      return { status: 'cancelled' as const };
+    },
     ({ status }) => status === 'cancelled',
+  );
+}
+
+/** A legacy claim answered either way is not asked again. */
+async function dropLegacyProposal(client: PoolClient, pending: PendingConfirmation): Promise<void> {
+  if (pending.via !== 'legacy_claim' || pending.platform !== 'telegram') return;
+  await client.query(DROP_LEGACY_PROPOSAL_SQL, [pending.identity, pending.creator_platform, pending.creator_identity]);
+}
+
+/**
+ * Asks a Telegram player about a Telegram id someone typed into the old Discord bot or
+ * website (the legacy import's proposals): "Discord user X says this is you — link?".
+ * Returns the 'needs_confirmation' a link code gives (`other` names the claimant's
+ * account), answered with confirmMerge / cancelMerge by this Telegram identity only; or
+ * null when nothing waits. A proposal is shown again once its token has expired; one that
+ * can no longer be carried out (the claimant left its account, the Telegram id or the
+ * platform is taken meanwhile, the accounts conflict) is dropped.
+ */
+export async function askLegacyLink(deps: LinkingDeps, telegram: PlatformIdentity): Promise<LinkResult | null> {
+  const identity = normaliseIdentity(telegram);
+  if (identity.platform !== 'telegram') throw new RangeError('Legacy link proposals name Telegram identities');
+  const now = deps.now();
+  const shownBefore = new Date(now.getTime() - MERGE_CONFIRMATION_TTL_MS);
+  return committed(
+    deps,
+    transaction(deps.pool, async (client): Promise<Outcome<LinkResult | null>> => {
+      for (;;) {
+        const { rows } = await client.query<{ claimant_platform: Platform; claimant_identity: string }>(
+          NEXT_LEGACY_PROPOSAL_SQL,
+          [identity.id, shownBefore],
+        );
+        const proposal = rows[0];
+        if (!proposal) return { result: null, appended: 0 };
+        const key = [identity.id, proposal.claimant_platform, proposal.claimant_identity];
+        const claimant = { platform: proposal.claimant_platform, id: proposal.claimant_identity };
+        const account = await ownerOf(client, claimant);
+        if (account !== null) {
+          const outcome = await link(
+            client,
+            { userId: account, identity, via: 'legacy_claim', source: 'telegram', creator: claimant, confirmed: null },
+            now,
+          );
+          if (outcome.result.status === 'needs_confirmation') {
+            await client.query(MARK_LEGACY_PROPOSAL_ASKED_SQL, [...key, now]);
+            return outcome;
+          }
+        }
+        await client.query(DROP_LEGACY_PROPOSAL_SQL, key);
+      }
+    }),
   );
 }

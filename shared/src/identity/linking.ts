@@ -11,6 +11,7 @@
  *   linking.previewMerge(userIdA, userIdB)             -> MergePreview
  *   linking.unlinkIdentity({ account, platform, source }) -> UnlinkResult
  *   linking.resolveUserId(userId)                      -> live account id (follows merges) | null
+ *   linking.askLegacyLink(telegramIdentity)            -> LinkResult (needs_confirmation) | null
  *
  * Flows:
  * - Code, any platform to any other: the player asks for a code where they are signed in
@@ -48,6 +49,7 @@ import type { LinkingDeps } from './linking-deps';
 import { resolveUserId } from '../progression/resolve-user';
 import { createLinkCode, type LinkCode } from './link-code';
 import {
+  askLegacyLink,
   cancelMerge,
   confirmMerge,
   linkIdentity,
@@ -87,6 +89,7 @@ export function createLinking(options: LinkingOptions) {
     unlinkIdentity: (input: { account: Player; platform: Platform; source: SourcePlatform }): Promise<UnlinkResult> =>
       unlinkIdentity(deps, input),
     resolveUserId: (userId: string): Promise<string | null> => resolveUserId(options.pool, userId),
+    askLegacyLink: (telegram: PlatformIdentity): Promise<LinkResult | null> => askLegacyLink(deps, telegram),
   };
 }
 

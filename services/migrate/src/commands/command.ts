@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 /** What every command gets from the dispatcher. */
 export interface CommandIo {
   args: string[];
+  /** The environment the CLI was started with (for commands that read their own settings). */
+  env: NodeJS.ProcessEnv;
   log: Logger;
   /** Human-readable (or --json) output on stdout. */
   out: (line: string) => void;

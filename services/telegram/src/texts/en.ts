@@ -81,6 +81,11 @@ export const en: Texts = {
       '\n\nThis cannot be undone.'
     );
   },
+  legacyClaim: (other, t) => {
+    const who = other.identities.map((i) => `${t.platform(i.platform)} ${i.shown}`).join(', ');
+    const names = other.names.length > 0 ? ` (${other.names.join(', ')})` : '';
+    return `🔗 ${who}${names} says this Telegram account is theirs (it was typed into the old bot or site). Link?`;
+  },
   mergeConfirm: '✅ Merge',
   mergeCancel: '✖ Cancel',
   mergeDone: (after, t) =>

@@ -82,6 +82,11 @@ export const ru: Texts = {
       '\n\nОтменить это будет нельзя.'
     );
   },
+  legacyClaim: (other, t) => {
+    const who = other.identities.map((i) => `${t.platform(i.platform)} ${i.shown}`).join(', ');
+    const names = other.names.length > 0 ? ` (${other.names.join(', ')})` : '';
+    return `🔗 ${who}${names} указал этот Telegram как свой (в старом боте или на сайте). Связать?`;
+  },
   mergeConfirm: '✅ Объединить',
   mergeCancel: '✖ Отмена',
   mergeDone: (after, t) =>

@@ -73,6 +73,8 @@ export interface Texts {
   linkConflict: string;
   linkBusy(seconds: number): string;
   mergeAsk(p: MergePreviewView, t: Texts): string;
+  /** Someone typed this Telegram id into the old Discord bot or website: who, before the merge question. */
+  legacyClaim(other: OtherAccount, t: Texts): string;
   mergeConfirm: string;
   mergeCancel: string;
   mergeDone(after: AccountView, t: Texts): string;

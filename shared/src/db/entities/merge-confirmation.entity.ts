@@ -14,7 +14,7 @@ import { UnifiedUser } from './unified-user.entity';
 @Entity({ name: 'merge_confirmations' })
 @Check('merge_confirmations_token_hash_check', 'octet_length(token_hash) = 32')
 @Check('merge_confirmations_platform_check', `platform IN ('telegram', 'discord', 'website')`)
-@Check('merge_confirmations_via_check', `via IN ('code', 'discord_oauth', 'telegram_login')`)
+@Check('merge_confirmations_via_check', `via IN ('code', 'discord_oauth', 'telegram_login', 'legacy_claim')`)
 @Check('merge_confirmations_source_check', `source IN ('telegram', 'discord', 'website', 'system')`)
 @Check('merge_confirmations_outcome_check', `outcome IN ('confirmed', 'cancelled', 'revoked')`)
 @Check('merge_confirmations_check', '(used_at IS NULL) = (outcome IS NULL)')
@@ -44,7 +44,7 @@ export class MergeConfirmation extends OneTimeSecret {
 
   /** How the identity was proven. */
   @Column({ type: 'text' })
-  via!: 'code' | 'discord_oauth' | 'telegram_login';
+  via!: 'code' | 'discord_oauth' | 'telegram_login' | 'legacy_claim';
 
   @Column({ type: 'text' })
   source!: SourcePlatform;
