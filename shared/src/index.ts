@@ -3,6 +3,7 @@ export * from './logger';
 export * from './metrics';
 export * from './ops-server';
 export * from './platform';
+export * from './token-cipher';
 export { createDataSource, entities, migrations } from './db/data-source';
 export { createPool, type PoolOptions } from './db/pool';
 export { readOnlyRepository, type ReadOnlyRepository } from './db/read-only-repository';
@@ -17,6 +18,7 @@ export { MergeConfirmation } from './db/entities/merge-confirmation.entity';
 export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
+export { RoleConnectionGrant } from './db/entities/role-connection-grant.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export {
   LeaderboardBand,
@@ -57,6 +59,7 @@ export {
 export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
+export * from './identity/role-connection-grants';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

@@ -54,6 +54,8 @@ export interface FakeDiscord {
   messages: DiscordSentMessage[];
   /** Adds (or replaces) a guild member with its role ids. */
   addMember(guildId: string, userId: string, roles?: string[]): void;
+  /** The member leaves the guild (REST side: their member lookups answer 10007). */
+  removeMember(guildId: string, userId: string): void;
   /** The member's role ids, or null when not in the guild. */
   rolesOf(guildId: string, userId: string): string[] | null;
   /** Answers the next `times` requests matching `method` and `path` with an error. */
@@ -98,6 +100,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       if (!members.has(guildId)) members.set(guildId, new Map());
       members.get(guildId)!.set(userId, [...roles]);
     },
+    removeMember: (guildId, userId) => void members.get(guildId)?.delete(userId),
     rolesOf: (guildId, userId) => members.get(guildId)?.get(userId) ?? null,
     fail(match, fault, options = {}) {
       faults.push({ method: match.method?.toUpperCase(), path: match.path, fault, times: options.times ?? 1 });

@@ -14,6 +14,7 @@ import {
 import type { Client } from 'discord.js';
 import { attachHandlers, createClient, gatewayReady } from './bot';
 import { configSchema, type DiscordConfig } from './config';
+import { createServerMembers, type ServerMembers } from './server-members';
 import { createMessageCounter, type MessageCounter } from './message-counter';
 import { createDiscordMetrics } from './metrics';
 import { createVoiceTracker, type VoiceTracker } from './voice-tracker';
@@ -22,6 +23,7 @@ export interface DiscordParts extends ServiceParts {
   client: Client;
   counter: MessageCounter;
   voiceOf: (guildId: string) => VoiceTracker;
+  members: ServerMembers;
   /** Resolves once the gateway is ready and the open voice sessions are reconciled. */
   gatewayReady: Promise<void>;
 }
@@ -90,12 +92,23 @@ export async function startDiscord(
     return tracker;
   };
 
+  const members = createServerMembers(
+    { pool, wake, log, metrics },
+    {
+      intervalMs: config.DISCORD_ROLES_CHECK_INTERVAL_SECONDS * 1000,
+      waveSize: config.DISCORD_ROLES_CHECK_WAVE,
+      wavePauseMs: config.DISCORD_ROLES_CHECK_WAVE_PAUSE_MS,
+      atStart: config.DISCORD_ROLES_CHECK_AT_START,
+    },
+  );
+
   const client = createClient(config);
-  attachHandlers(client, { config, log, metrics, counter, voiceOf });
+  attachHandlers(client, { config, log, metrics, counter, voiceOf, members });
   const ready = new Promise<void>((resolve) =>
     client.once('clientReady', () => {
       // The reconcile queued by the handler runs first on each tracker's queue.
       setImmediate(() => void Promise.all([...trackers.values()].map((t) => t.idle())).then(() => resolve()));
+      members.startChecks();
     }),
   );
   let refused: Error | null = null;
@@ -113,6 +126,7 @@ export async function startDiscord(
     client,
     counter,
     voiceOf,
+    members,
     gatewayReady: ready,
     async ready() {
       if (!gatewayReady(client)) throw new Error('the Discord gateway is not ready');
@@ -120,6 +134,7 @@ export async function startDiscord(
     },
     async drain() {
       clearInterval(checkpoints);
+      await members.stop();
       // Stop taking events first, then write what was taken: nothing received is lost.
       client.removeAllListeners();
       client.on('error', (err) => log.warn({ err }, 'discord client error while stopping'));

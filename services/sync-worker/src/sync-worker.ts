@@ -6,6 +6,7 @@ import {
   EVENTS_CHANNEL,
   loadRankRoleIds,
   loadRecipients,
+  loadRoleConnections,
   markUnreachable,
   recordDeliveries,
   retryEvents,
@@ -15,6 +16,7 @@ import {
   type DeliveryRecord,
   type Logger,
   type RetriedEvent,
+  type TokenKey,
   type UnreachableTarget,
 } from '@ttfd/shared';
 import { retryDelay, type BackoffPolicy } from './backoff';
@@ -23,6 +25,7 @@ import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } 
 import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
 import { listenForEvents, type EventListener } from './event-listener';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
+import { createUnmanageableRoles, type UnmanageableRoles } from './unmanageable-roles';
 
 export interface SyncWorkerOptions {
   /**
@@ -37,6 +40,10 @@ export interface SyncWorkerOptions {
   drivers: Drivers;
   log: Logger;
   metrics?: SyncMetrics;
+  /** Seals players' Linked Roles tokens; without it no role connection is set. */
+  tokenKey?: TokenKey | null;
+  /** Rank roles the bot cannot manage, reported once (default: reported to the log only). */
+  unmanageableRoles?: UnmanageableRoles;
   batchSize: number;
   batchesInFlight: number;
   /** Players handled at once within a batch (each player's events in order). */
@@ -104,6 +111,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const stuckAfterMs = 2 * leaseMs + (options.queryTimeoutMs ?? 0);
   let missedWake = false;
   let stopping = false;
+  const unmanageableRoles = options.unmanageableRoles ?? createUnmanageableRoles(log);
 
   function wake() {
     const lane = idle.shift();
@@ -133,6 +141,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     }
     if (delivery) {
       s.records.push(...delivery.records);
+      for (const on of delivery.reachable)
+        s.unreachable = s.unreachable.filter((u) => u.identity !== on.identity || u.target !== on.target);
       s.unreachable.push(...delivery.unreachable);
     }
     const failures = delivery?.failures ?? [];
@@ -200,12 +210,31 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     if (remote.length === 0) return;
 
     const users = remote.map((chain) => chain[0]!.userId);
+    const rankRoleIds = await loadRankRoleIds(client);
+    unmanageableRoles.retain(rankRoleIds);
+    const recipients = await loadRecipients(client, users);
+    const tokenKey = options.tokenKey ?? null;
+    const wantsRoleConnection = (chain: ClaimedEvent[]) =>
+      chain.some((e) => effectsOf(e.eventType)?.includes('role_connection'));
+    const connectionAccounts =
+      drivers.roleConnections && tokenKey
+        ? remote.filter(wantsRoleConnection).map((chain) => recipients.get(chain[0]!.userId)?.accountId)
+        : [];
     const ctx: DeliveryContext = {
       drivers,
       receipts: pool,
-      rankRoleIds: await loadRankRoleIds(client),
+      rankRoleIds,
+      unmanageableRoles,
+      log,
+      tokenKey,
+      roleConnections: tokenKey
+        ? await loadRoleConnections(
+            client,
+            tokenKey,
+            connectionAccounts.filter((a) => a !== undefined),
+          )
+        : new Map(),
     };
-    const recipients = await loadRecipients(client, users);
     await eachLimited(remote, options.concurrency, async (chain) => {
       for (const event of chain) {
         // Past half the lease, or shutting down: leave the rest to the next claim.
@@ -216,7 +245,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           try {
             delivery = await deliverEvent(event, effects, recipients.get(event.userId), ctx);
           } catch (err) {
-            delivery = { records: [], skipped: [], unreachable: [], failures: [err as Error] };
+            delivery = { records: [], skipped: [], unreachable: [], reachable: [], failures: [err as Error] };
           }
         }
         if (!conclude(event, delivery, s)) return;

@@ -13,6 +13,7 @@ import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-acti
 import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
+import { RoleConnectionGrant } from './entities/role-connection-grant.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
@@ -24,6 +25,7 @@ import { LeaderboardChangesKey1764650000000 } from './migrations/1764650000000-L
 import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
+import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -49,6 +51,7 @@ export const entities = [
   LeaderboardScore,
   LeaderboardCell,
   LeaderboardChange,
+  RoleConnectionGrant,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -63,6 +66,7 @@ export const migrations = [
   DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
+  RoleConnectionGrants1765100000000,
 ];
 
 export interface DataSourceOptions {
