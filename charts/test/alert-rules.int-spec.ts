@@ -27,6 +27,7 @@ describe('alert rules', () => {
   it('has the alerts the platform is watched by', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([
       'TTFDDeadLetters',
+      'TTFDDiscordRankRoleUnmanageable',
       'TTFDEventBacklogGrowing',
       'TTFDEventLagHigh',
       'TTFDServiceDown',
@@ -36,7 +37,7 @@ describe('alert rules', () => {
 
   it('passes promtool check rules', () => {
     const result = run(tool('promtool'), ['check', 'rules', rulesFile]);
-    expect(result.stdout + result.stderr).toContain('SUCCESS: 5 rules found');
+    expect(result.stdout + result.stderr).toContain('SUCCESS: 6 rules found');
     expect(result.status).toBe(0);
   });
 
