@@ -51,7 +51,13 @@ export function effectsOf(type: string): readonly Effect[] | null {
   return Object.hasOwn(EVENT_HANDLERS, type) ? EVENT_HANDLERS[type as EventType] : null;
 }
 
-/** Event types with nothing to do outside the database: the claim marks them processed itself. */
-export const LOCAL_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) =>
-  EVENT_HANDLERS[type].every((effect: Effect) => effect === 'live'),
-);
+/**
+ * Event types with nothing to do outside the database: the claim marks them processed
+ * itself. `inert`: effects this worker cannot have (Linked Roles off), so a game played
+ * stays local when no role connection is kept.
+ */
+export function localEventTypes(inert: readonly Effect[] = []): readonly EventType[] {
+  return EVENT_TYPES.filter((type) =>
+    EVENT_HANDLERS[type].every((effect: Effect) => effect === 'live' || inert.includes(effect)),
+  );
+}

@@ -22,7 +22,7 @@ import {
 import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
 import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
-import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
+import { effectsOf, localEventTypes } from './event-handlers';
 import { listenForEvents, type EventListener } from './event-listener';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 import { createUnmanageableRoles, type UnmanageableRoles } from './unmanageable-roles';
@@ -112,6 +112,10 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   let missedWake = false;
   let stopping = false;
   const unmanageableRoles = options.unmanageableRoles ?? createUnmanageableRoles(log);
+  const tokenKey = options.tokenKey ?? null;
+  const keepsRoleConnections = Boolean(drivers.roleConnections && tokenKey);
+  const settleTypes = localEventTypes(keepsRoleConnections ? [] : ['role_connection']);
+  const settledByClaim = new Set<string>(settleTypes);
 
   function wake() {
     const lane = idle.shift();
@@ -201,7 +205,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       if (chain) chain.push(e);
       else chains.set(e.userId, [e]);
     }
-    const local = (e: ClaimedEvent) => effectsOf(e.eventType)?.every((x) => x === 'live') ?? true;
+    const local = (e: ClaimedEvent) => settledByClaim.has(e.eventType) || !effectsOf(e.eventType);
     const remote: ClaimedEvent[][] = [];
     for (const chain of chains.values()) {
       if (chain.every(local)) for (const e of chain) conclude(e, null, s);
@@ -213,13 +217,11 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const rankRoleIds = await loadRankRoleIds(client);
     unmanageableRoles.retain(rankRoleIds);
     const recipients = await loadRecipients(client, users);
-    const tokenKey = options.tokenKey ?? null;
     const wantsRoleConnection = (chain: ClaimedEvent[]) =>
       chain.some((e) => effectsOf(e.eventType)?.includes('role_connection'));
-    const connectionAccounts =
-      drivers.roleConnections && tokenKey
-        ? remote.filter(wantsRoleConnection).map((chain) => recipients.get(chain[0]!.userId)?.accountId)
-        : [];
+    const connectionAccounts = keepsRoleConnections
+      ? remote.filter(wantsRoleConnection).map((chain) => recipients.get(chain[0]!.userId)?.accountId)
+      : [];
     const ctx: DeliveryContext = {
       drivers,
       receipts: pool,
@@ -263,7 +265,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const events = await claimEvents(client, batchSize, LOCAL_EVENT_TYPES);
+      const events = await claimEvents(client, batchSize, settleTypes);
       if (events.length === 0) {
         await client.query('COMMIT');
         return 0;

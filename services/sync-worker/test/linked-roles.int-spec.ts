@@ -8,8 +8,11 @@ import {
   type TokenKey,
   type Wake,
 } from '@ttfd/shared';
+import path from 'node:path';
 import {
   createTestDatabase,
+  killSpawned,
+  spawnMain,
   startFakeDiscord,
   waitUntil,
   type FakeDiscord,
@@ -22,6 +25,7 @@ import { startWorker, waitForDrain, workerEnv } from './helpers';
 // Discord Linked Roles: the real worker sets players' role connections with their own
 // tokens at the stand-in Discord, refreshing and giving up the way Discord expects.
 const KEY = randomBytes(32) as TokenKey;
+const MAIN = path.resolve(__dirname, '../src/main.ts');
 
 let db: TestDatabase;
 let discord: FakeDiscord;
@@ -29,25 +33,27 @@ let worker: SyncWorkerService;
 let wake: Wake;
 let progression: Progression;
 
+const linkedRolesEnv = () =>
+  workerEnv(
+    db,
+    { discord: discord.url },
+    {
+      DISCORD_TOKEN_KEY: KEY.toString('base64'),
+      DISCORD_APPLICATION_ID: discord.oauth.application.id,
+      DISCORD_CLIENT_SECRET: discord.oauth.application.secret,
+      SYNC_POLL_MS: '200',
+    },
+  );
+
 beforeAll(async () => {
   db = await createTestDatabase();
   discord = await startFakeDiscord();
   wake = createWake(db.pool);
   progression = createProgression({ pool: db.pool, wake });
-  worker = await startWorker(
-    workerEnv(
-      db,
-      { discord: discord.url },
-      {
-        DISCORD_TOKEN_KEY: KEY.toString('base64'),
-        DISCORD_APPLICATION_ID: discord.oauth.application.id,
-        DISCORD_CLIENT_SECRET: discord.oauth.application.secret,
-        SYNC_POLL_MS: '200',
-      },
-    ),
-  );
+  worker = await startWorker(linkedRolesEnv());
 });
 afterAll(async () => {
+  killSpawned();
   await worker?.stop();
   await wake?.flush();
   await discord?.close();
@@ -159,4 +165,27 @@ it('a redelivered event sends nothing Discord already has', async () => {
   await db.pool.query(`SELECT pg_notify('ttfd_events', '')`);
   await waitForDrain(db);
   expect(putsFor(user.id)).toHaveLength(2);
+});
+
+it('a burst of changes while the worker is away ends in one PUT with the latest state', async () => {
+  const { user, telegramId } = await grantingPlayer(6);
+  await worker.stop();
+  for (let i = 0; i < 5; i++) await winGame(telegramId, 10);
+  worker = await startWorker(linkedRolesEnv());
+  await waitForDrain(db);
+  expect(putsFor(user.id).map((p) => p.body.metadata)).toEqual([
+    { level: 1, games_won: 2, daily_streak: 0 },
+    { level: 1, games_won: 7, daily_streak: 0 },
+  ]);
+});
+
+it('a DISCORD_TOKEN_KEY that is not 32 bytes of base64 stops the worker, naming the variable', async () => {
+  const proc = spawnMain(MAIN, {
+    DATABASE_URL: db.url,
+    DISCORD_TOKEN_KEY: 'c2hvcnQ=',
+    DISCORD_APPLICATION_ID: discord.oauth.application.id,
+    DISCORD_CLIENT_SECRET: discord.oauth.application.secret,
+  });
+  expect(await proc.exited).not.toBe(0);
+  expect(proc.output()).toContain('DISCORD_TOKEN_KEY: must be 32 random bytes in base64');
 });
