@@ -3,6 +3,7 @@ import {
   createProgression,
   createWake,
   loadRoleConnections,
+  MissingScopeError,
   saveRoleConnectionGrant,
   type Progression,
   type TokenKey,
@@ -188,4 +189,20 @@ it('a DISCORD_TOKEN_KEY that is not 32 bytes of base64 stops the worker, naming 
   });
   expect(await proc.exited).not.toBe(0);
   expect(proc.output()).toContain('DISCORD_TOKEN_KEY: must be 32 random bytes in base64');
+});
+
+it('refuses to save a grant without role_connections.write, storing nothing', async () => {
+  const user = { id: '410000000000009999', username: 'nope' };
+  const tokens = discord.oauth.issueGrant(user, ['identify']);
+  await expect(
+    saveRoleConnectionGrant(db.pool, KEY, {
+      discordId: user.id,
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresInSeconds: tokens.expires_in,
+      scope: tokens.scope,
+    }),
+  ).rejects.toThrow(MissingScopeError);
+  const { rowCount } = await db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [user.id]);
+  expect(rowCount).toBe(0);
 });
