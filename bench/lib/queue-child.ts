@@ -53,7 +53,7 @@ async function startTtfd(): Promise<{ stop(): Promise<void>; remaining(c: Client
         syncsRoles: true,
         fault: null,
         sendDirectMessage: noop,
-        syncRoles: async () => ({ added: [], removed: [] }),
+        syncRoles: async () => ({ added: [], removed: [], unmanageable: [], skipped: [] }),
       },
       website: {
         platform: 'website',

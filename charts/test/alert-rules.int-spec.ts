@@ -28,6 +28,7 @@ describe('alert rules', () => {
     expect(rules.map((r) => r.alert).sort()).toEqual([
       'TTFDDeadLetters',
       'TTFDDiscordGatewayDisconnected',
+      'TTFDDiscordRankRoleUnmanageable',
       'TTFDEventBacklogGrowing',
       'TTFDEventLagHigh',
       'TTFDEventsWaitingLong',
@@ -59,7 +60,7 @@ describe('alert rules', () => {
   it('passes promtool check rules', () => {
     const result = run(tool('promtool'), ['check', 'rules', rulesFile]);
     expect(result.stdout + result.stderr).toContain(`SUCCESS: ${rules.length} rules found`);
-    expect(rules.length).toBe(12);
+    expect(rules.length).toBe(13);
     expect(result.status).toBe(0);
   });
 

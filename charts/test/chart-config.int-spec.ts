@@ -70,6 +70,26 @@ describe('secrets', () => {
     for (const { spec } of podSpecs(objects)) expect(spec.serviceAccountName).toBe('ttfd-runtime');
   });
 
+  it('give the worker the Linked Roles key and OAuth client when discord.linkedRoles is on, and only then', () => {
+    const off = find(render({ values: [ciValues('all-enabled')] }), 'Deployment', 'ttfd-sync-worker');
+    expect(env(off, 'DISCORD_TOKEN_KEY')).toBeUndefined();
+    const objects = render({
+      values: [ciValues('all-enabled')],
+      set: { 'discord.linkedRoles': 'true', 'discord.tokenKey': Buffer.alloc(32, 7).toString('base64') },
+    });
+    const worker = find(objects, 'Deployment', 'ttfd-sync-worker');
+    expect(env(worker, 'DISCORD_TOKEN_KEY').valueFrom.secretKeyRef).toEqual({ name: 'ttfd', key: 'discord-token-key' });
+    expect(env(worker, 'DISCORD_CLIENT_SECRET').valueFrom.secretKeyRef).toEqual({
+      name: 'ttfd',
+      key: 'discord-client-secret',
+    });
+    expect(env(worker, 'DISCORD_APPLICATION_ID').value).toMatch(/^\d+$/);
+    expect(decode(find(objects, 'Secret', 'ttfd'), 'discord-token-key')).toBe(Buffer.alloc(32, 7).toString('base64'));
+    expect(renderError({ values: [ciValues('all-enabled')], set: { 'discord.linkedRoles': 'true' } })).toContain(
+      'discord.linkedRoles needs discord.tokenKey or discord.existingSecret',
+    );
+  });
+
   it('are required for the bots that are enabled', () => {
     expect(renderError({ set: { 'image.tag': '1.0.0', 'database.url': 'postgresql://db/ttfd' } })).toContain(
       'telegram.enabled needs telegram.token or telegram.existingSecret',

@@ -48,6 +48,8 @@ export interface FakeMember {
   user: FakeUser;
   roles: string[];
   nick?: string | null;
+  /** ISO time; a GUILD_MEMBER_ADD without one joined now, a GUILD_CREATE member at the Discord epoch. */
+  joined_at?: string;
 }
 
 export interface FakeVoiceState {
@@ -168,7 +170,7 @@ function memberJson(m: FakeMember, withUser = true) {
     ...(withUser ? { user: userJson(m.user) } : {}),
     roles: m.roles,
     nick: m.nick ?? null,
-    joined_at: new Date(DISCORD_EPOCH).toISOString(),
+    joined_at: m.joined_at ?? new Date(DISCORD_EPOCH).toISOString(),
     deaf: false,
     mute: false,
     flags: 0,
@@ -319,8 +321,9 @@ export function startFakeGateway(server: http.Server, port: number): FakeGateway
     addMember(guildId, member) {
       const guild = mustGuild(guildId);
       guild.members = guild.members.filter((m) => m.user.id !== member.user.id);
-      guild.members.push(member);
-      gateway.dispatch('GUILD_MEMBER_ADD', { ...memberJson(member), guild_id: guildId }, INTENTS.GuildMembers);
+      const joined = { ...member, joined_at: member.joined_at ?? new Date().toISOString() };
+      guild.members.push(joined);
+      gateway.dispatch('GUILD_MEMBER_ADD', { ...memberJson(joined), guild_id: guildId }, INTENTS.GuildMembers);
     },
     removeMember(guildId, userId) {
       const guild = mustGuild(guildId);

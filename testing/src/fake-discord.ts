@@ -6,6 +6,7 @@ import { attachInteractions, type FakeInteractions } from './fake-discord-intera
 import type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
 
 export type { DiscordReply, DiscordRoute, DiscordUpload } from './fake-discord-routes';
+import { createFakeDiscordOAuth, type FakeDiscordOAuth } from './fake-discord-oauth';
 
 /** One REST request the fake received (path without the /api/v10 prefix). */
 export interface DiscordCall {
@@ -61,6 +62,8 @@ export interface FakeDiscord {
   messages: DiscordSentMessage[];
   /** Adds (or replaces) a guild member with its role ids. */
   addMember(guildId: string, userId: string, roles?: string[]): void;
+  /** The member leaves the guild (REST side: their member lookups answer 10007). */
+  removeMember(guildId: string, userId: string): void;
   /** The member's role ids, or null when not in the guild. */
   rolesOf(guildId: string, userId: string): string[] | null;
   /** Answers the next `times` requests matching `method` and `path` with an error. */
@@ -81,6 +84,8 @@ export interface FakeDiscord {
   applications: FakeApplications;
   /** INTERACTION_CREATE, interaction callbacks and the interaction webhooks. */
   interactions: FakeInteractions;
+  /** OAuth2 (authorize, token) and the user-token endpoints, on the same port. */
+  oauth: FakeDiscordOAuth;
   close(): Promise<void>;
 }
 
@@ -135,10 +140,12 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     routes: [],
     applications: null as unknown as FakeApplications,
     interactions: null as unknown as FakeInteractions,
+    oauth: createFakeDiscordOAuth(BOT_USER.id),
     addMember(guildId, userId, roles = []) {
       if (!members.has(guildId)) members.set(guildId, new Map());
       members.get(guildId)!.set(userId, [...roles]);
     },
+    removeMember: (guildId, userId) => void members.get(guildId)?.delete(userId),
     rolesOf: (guildId, userId) => members.get(guildId)?.get(userId) ?? null,
     fail(match, fault, options = {}) {
       faults.push({ method: match.method?.toUpperCase(), path: match.path, fault, times: options.times ?? 1 });
@@ -272,6 +279,8 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const started = await listenFake((req, res) => {
     const run = async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      if (fake.oauth.handle(req, res, url, raw)) return;
       const file = req.method === 'GET' ? fake.cdn.get(url.pathname) : undefined;
       if (file) {
         res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.data.length });
@@ -281,7 +290,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
       if (!match) return fail(res, { status: 404, code: 0, message: '404: Not Found' });
       const path = match[1]!;
       const method = req.method ?? 'GET';
-      const { body, files } = await parseBody(await readBody(req), String(req.headers['content-type'] ?? ''));
+      const { body, files } = await parseBody(raw, String(req.headers['content-type'] ?? ''));
       const auth = req.headers.authorization;
       const reason = req.headers['x-audit-log-reason'];
       const call: DiscordCall = {

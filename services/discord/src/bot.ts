@@ -4,6 +4,7 @@ import type { DiscordConfig } from './config';
 import type { MessageCounter } from './message-counter';
 import { whyIneligible, type MessageFacts, type MessageRules } from './message-rules';
 import type { DiscordMetrics } from './metrics';
+import type { ServerMembers } from './server-members';
 import type { VoicePresence, VoiceTracker } from './voice-tracker';
 
 /** The least the bot needs; MessageContent (privileged) only when the length rule is wanted. */
@@ -69,11 +70,12 @@ export interface BotDeps {
   metrics: DiscordMetrics;
   counter: MessageCounter;
   voiceOf: (guildId: string) => VoiceTracker;
+  members: ServerMembers;
 }
 
 /** Parses gateway events into plain values for the message counter and the voice tracker. */
 export function attachHandlers(client: Client, deps: BotDeps): void {
-  const { config, log, metrics, counter, voiceOf } = deps;
+  const { config, log, metrics, counter, voiceOf, members } = deps;
   const rules = messageRulesOf(config);
   const counts = (guildId: string) => !config.DISCORD_GUILD_ID || config.DISCORD_GUILD_ID === guildId;
 
@@ -104,6 +106,23 @@ export function attachHandlers(client: Client, deps: BotDeps): void {
       { discordId: after.id, channelId: after.channelId, selfDeaf: Boolean(after.selfDeaf) },
       guild.afkChannelId,
     );
+  });
+
+  client.on('guildMemberAdd', (member) => {
+    if (!counts(member.guild.id) || member.user.bot) {
+      metrics.events.inc({ type: 'guild_member_add', outcome: 'ignored' });
+      return;
+    }
+    const joinedAtMs = member.joinedTimestamp ?? 0;
+    void members.joined({ guildId: member.guild.id, discordId: member.id, joinedAtMs });
+  });
+
+  client.on('guildMemberRemove', (member) => {
+    if (!counts(member.guild.id) || member.user?.bot) {
+      metrics.events.inc({ type: 'guild_member_remove', outcome: 'ignored' });
+      return;
+    }
+    void members.left({ guildId: member.guild.id, discordId: member.id });
   });
 
   const guilds = () => client.guilds.cache.filter((g) => counts(g.id)).values();

@@ -51,6 +51,13 @@ export const configSchema = z
     DISCORD_FLUSH_MS: z.coerce.number().int().min(10).max(5000).default(250),
     /** How often open voice sessions are saved (what a crash can lose of a session). */
     DISCORD_VOICE_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    /** How often every linked player's rank roles are checked (repairs what changed while anything was down). */
+    DISCORD_ROLES_CHECK_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(604_800).default(21_600),
+    /** Players per wave of a check, and the pause between waves: the pace at which checks reach the worker. */
+    DISCORD_ROLES_CHECK_WAVE: z.coerce.number().int().min(1).max(10_000).default(100),
+    DISCORD_ROLES_CHECK_WAVE_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** Also check at start-up (what changed while the bot was down). */
+    DISCORD_ROLES_CHECK_AT_START: flag(true),
   })
   .superRefine((config, ctx) => {
     if (config.DISCORD_MESSAGE_XP_MIN > config.DISCORD_MESSAGE_XP_MAX) {

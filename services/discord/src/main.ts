@@ -16,6 +16,7 @@ import {
 import type { Client } from 'discord.js';
 import { attachHandlers, createClient, gatewayReady } from './bot';
 import { configSchema, type DiscordConfig } from './config';
+import { createServerMembers, type ServerMembers } from './server-members';
 import { createMessageCounter, type MessageCounter } from './message-counter';
 import { createGatewayLock } from './gateway-lock';
 import { createDiscordMetrics } from './metrics';
@@ -26,6 +27,7 @@ export interface DiscordParts extends ServiceParts {
   client: Client;
   counter: MessageCounter;
   voiceOf: (guildId: string) => VoiceTracker;
+  members: ServerMembers;
   /** Resolves once the gateway is ready and the open voice sessions are reconciled. */
   gatewayReady: Promise<void>;
 }
@@ -98,7 +100,17 @@ export async function startDiscord(
     return tracker;
   };
 
-  attachHandlers(client, { config, log, metrics, counter, voiceOf });
+  const members = createServerMembers(
+    { pool, wake, log, metrics },
+    {
+      intervalMs: config.DISCORD_ROLES_CHECK_INTERVAL_SECONDS * 1000,
+      waveSize: config.DISCORD_ROLES_CHECK_WAVE,
+      wavePauseMs: config.DISCORD_ROLES_CHECK_WAVE_PAUSE_MS,
+      atStart: config.DISCORD_ROLES_CHECK_AT_START,
+    },
+  );
+
+  attachHandlers(client, { config, log, metrics, counter, voiceOf, members });
   // Slash commands are registered by `ttfd discord register-commands`, never here.
   attachInteractions(client, {
     pool,
@@ -114,6 +126,7 @@ export async function startDiscord(
     client.once('clientReady', () => {
       // The reconcile queued by the handler runs first on each tracker's queue.
       setImmediate(() => void Promise.all([...trackers.values()].map((t) => t.idle())).then(() => resolve()));
+      members.startChecks();
     }),
   );
   let refused: Error | null = null;
@@ -147,6 +160,7 @@ export async function startDiscord(
     client,
     counter,
     voiceOf,
+    members,
     gatewayReady: ready,
     async ready() {
       const waiting = lock.waitingReason();
@@ -156,6 +170,7 @@ export async function startDiscord(
     },
     async drain() {
       clearInterval(checkpoints);
+      await members.stop();
       // Stop taking events first, then write what was taken: nothing received is lost.
       client.removeAllListeners();
       client.on('error', (err) => log.warn({ err }, 'discord client error while stopping'));

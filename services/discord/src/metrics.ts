@@ -55,6 +55,11 @@ export function createDiscordMetrics(registry: Registry) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    rankRolesChecks: new client.Counter({
+      name: 'ttfd_discord_rank_roles_checks_total',
+      help: 'Rank roles checks the bot requested from the worker (one per linked player per round)',
+      registers: [registry],
+    }),
   };
 }
 

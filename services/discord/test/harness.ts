@@ -65,6 +65,8 @@ export function testConfig(db: TestDatabase, fake: FakeDiscord, env: Record<stri
     DISCORD_FLUSH_MS: '50',
     DISCORD_NO_XP_CHANNEL_IDS: NO_XP_TEXT,
     DISCORD_NO_XP_ROLE_IDS: MUTED_ROLE,
+    // The rank roles check records an event per linked player: only the tests of it want one at start.
+    DISCORD_ROLES_CHECK_AT_START: 'false',
     ...env,
   });
 }

@@ -49,4 +49,33 @@ describe('sync worker configuration', () => {
       ]);
     }
   });
+
+  it('Linked Roles: a key that is not 32 bytes of base64 is named, and so is what it needs besides', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        parseSyncWorkerConfig({ DATABASE_URL, ...env });
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(
+      problems({
+        DISCORD_TOKEN_KEY: Buffer.alloc(16, 1).toString('base64'),
+        DISCORD_APPLICATION_ID: '700000000000000001',
+        DISCORD_CLIENT_SECRET: 'client-secret',
+      }),
+    ).toEqual(['DISCORD_TOKEN_KEY: must be 32 random bytes in base64 (openssl rand -base64 32)']);
+    expect(problems({ DISCORD_TOKEN_KEY: Buffer.alloc(32, 1).toString('base64') })).toEqual([
+      'DISCORD_APPLICATION_ID: is required but not set',
+      'DISCORD_CLIENT_SECRET: is required but not set',
+    ]);
+    const config = parseSyncWorkerConfig({
+      DATABASE_URL,
+      DISCORD_TOKEN_KEY: Buffer.alloc(32, 1).toString('base64'),
+      DISCORD_APPLICATION_ID: '700000000000000001',
+      DISCORD_CLIENT_SECRET: 'client-secret',
+    });
+    expect(config.DISCORD_TOKEN_KEY?.length).toBe(32);
+  });
 });

@@ -1,12 +1,12 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { databaseUrl, parseConfig, port, serviceConfig } from '@ttfd/shared';
+import { databaseUrl, parseConfig, port, serviceConfig, tokenKey } from '@ttfd/shared';
 
 const count = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-export const configSchema = z.object({
+const fields = z.object({
   ...serviceConfig,
   PORT: port(8083),
   /** Without it Discord effects (role sync, DMs) are recorded as skipped. */
@@ -17,6 +17,17 @@ export const configSchema = z.object({
     .regex(/^\d{5,20}$/, 'must be a Discord guild id (a snowflake)')
     .optional(),
   DISCORD_API_ROOT: httpUrl.default('https://discord.com/api'),
+  /**
+   * Discord Linked Roles: the key that seals players' OAuth tokens (32 bytes, base64; the
+   * website uses the same), and the application's OAuth client credentials to refresh them.
+   * Without the key no role connection is set.
+   */
+  DISCORD_TOKEN_KEY: tokenKey.optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{5,20}$/, 'must be the Discord application id (a snowflake)')
+    .optional(),
+  DISCORD_CLIENT_SECRET: z.string().min(8, 'must be the OAuth2 client secret of the application').optional(),
   /** Without it Telegram messages are recorded as skipped. */
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -63,6 +74,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,60}$/, 'must be 1-60 characters of letters, digits, _ . : -')
     .default(`${os.hostname()}-${process.pid}`),
+});
+
+export const configSchema = fields.superRefine((config, ctx) => {
+  if (!config.DISCORD_TOKEN_KEY) return;
+  for (const name of ['DISCORD_APPLICATION_ID', 'DISCORD_CLIENT_SECRET'] as const) {
+    if (!config[name])
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is required with DISCORD_TOKEN_KEY (Linked Roles)' });
+  }
 });
 
 export type SyncWorkerConfig = z.infer<typeof configSchema>;

@@ -9,11 +9,13 @@ import {
 } from '@ttfd/shared';
 import type { SyncWorkerConfig } from './config';
 import { createDiscordDriver } from './drivers/discord-driver';
+import { createRoleConnectionDriver } from './drivers/role-connection-driver';
 import { createTelegramDriver } from './drivers/telegram-driver';
 import { createWebsiteDriver } from './drivers/website-driver';
 import type { Drivers } from './deliver-event';
 import { createSyncMetrics } from './metrics';
 import { createSyncWorker, type SyncWorker } from './sync-worker';
+import { createUnmanageableRoles } from './unmanageable-roles';
 
 export interface SyncWorkerService extends RunningService {
   worker: SyncWorker;
@@ -84,11 +86,23 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
         })
       : null,
     website: createWebsiteDriver(),
+    roleConnections:
+      config.DISCORD_TOKEN_KEY && config.DISCORD_APPLICATION_ID && config.DISCORD_CLIENT_SECRET
+        ? createRoleConnectionDriver({
+            apiRoot: config.DISCORD_API_ROOT,
+            applicationId: config.DISCORD_APPLICATION_ID,
+            clientSecret: config.DISCORD_CLIENT_SECRET,
+            timeoutMs: config.SYNC_DRIVER_TIMEOUT_MS,
+            observe: observe('discord'),
+          })
+        : null,
   };
   if (!drivers.discord)
     log.warn('Discord driver disabled (DISCORD_TOKEN is not set): role syncs and DMs are recorded as skipped');
   else if (!config.DISCORD_GUILD_ID)
     log.warn('DISCORD_GUILD_ID is not set: rank role syncs are recorded as skipped; DMs are sent');
+  if (!drivers.roleConnections)
+    log.info('Discord Linked Roles off (DISCORD_TOKEN_KEY is not set): no role connection is updated');
   if (!drivers.telegram)
     log.warn('Telegram driver disabled (TELEGRAM_BOT_TOKEN is not set): Telegram messages are recorded as skipped');
 
@@ -104,6 +118,8 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
     drivers,
     log,
     metrics,
+    unmanageableRoles: createUnmanageableRoles(log, registry),
+    tokenKey: config.DISCORD_TOKEN_KEY ?? null,
     ...workerTuning(config),
   });
   const enabled = Object.entries(drivers)

@@ -6,6 +6,7 @@ import {
   EVENTS_CHANNEL,
   loadRankRoleIds,
   loadRecipients,
+  loadRoleConnections,
   markUnreachable,
   recordDeliveries,
   retryEvents,
@@ -15,14 +16,16 @@ import {
   type DeliveryRecord,
   type Logger,
   type RetriedEvent,
+  type TokenKey,
   type UnreachableTarget,
 } from '@ttfd/shared';
 import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
 import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
-import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
+import { effectsOf, localEventTypes } from './event-handlers';
 import { listenForEvents, type EventListener } from './event-listener';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
+import { createUnmanageableRoles, type UnmanageableRoles } from './unmanageable-roles';
 
 export interface SyncWorkerOptions {
   /**
@@ -37,6 +40,10 @@ export interface SyncWorkerOptions {
   drivers: Drivers;
   log: Logger;
   metrics?: SyncMetrics;
+  /** Seals players' Linked Roles tokens; without it no role connection is set. */
+  tokenKey?: TokenKey | null;
+  /** Rank roles the bot cannot manage, reported once (default: reported to the log only). */
+  unmanageableRoles?: UnmanageableRoles;
   batchSize: number;
   batchesInFlight: number;
   /** Players handled at once within a batch (each player's events in order). */
@@ -104,6 +111,11 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   const stuckAfterMs = 2 * leaseMs + (options.queryTimeoutMs ?? 0);
   let missedWake = false;
   let stopping = false;
+  const unmanageableRoles = options.unmanageableRoles ?? createUnmanageableRoles(log);
+  const tokenKey = options.tokenKey ?? null;
+  const keepsRoleConnections = Boolean(drivers.roleConnections && tokenKey);
+  const settleTypes = localEventTypes(keepsRoleConnections ? [] : ['role_connection']);
+  const settledByClaim = new Set<string>(settleTypes);
 
   function wake() {
     const lane = idle.shift();
@@ -133,6 +145,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     }
     if (delivery) {
       s.records.push(...delivery.records);
+      for (const on of delivery.reachable)
+        s.unreachable = s.unreachable.filter((u) => u.identity !== on.identity || u.target !== on.target);
       s.unreachable.push(...delivery.unreachable);
     }
     const failures = delivery?.failures ?? [];
@@ -191,7 +205,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       if (chain) chain.push(e);
       else chains.set(e.userId, [e]);
     }
-    const local = (e: ClaimedEvent) => effectsOf(e.eventType)?.every((x) => x === 'live') ?? true;
+    const local = (e: ClaimedEvent) => settledByClaim.has(e.eventType) || !effectsOf(e.eventType);
     const remote: ClaimedEvent[][] = [];
     for (const chain of chains.values()) {
       if (chain.every(local)) for (const e of chain) conclude(e, null, s);
@@ -200,12 +214,29 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     if (remote.length === 0) return;
 
     const users = remote.map((chain) => chain[0]!.userId);
+    const rankRoleIds = await loadRankRoleIds(client);
+    unmanageableRoles.retain(rankRoleIds);
+    const recipients = await loadRecipients(client, users);
+    const wantsRoleConnection = (chain: ClaimedEvent[]) =>
+      chain.some((e) => effectsOf(e.eventType)?.includes('role_connection'));
+    const connectionAccounts = keepsRoleConnections
+      ? remote.filter(wantsRoleConnection).map((chain) => recipients.get(chain[0]!.userId)?.accountId)
+      : [];
     const ctx: DeliveryContext = {
       drivers,
       receipts: pool,
-      rankRoleIds: await loadRankRoleIds(client),
+      rankRoleIds,
+      unmanageableRoles,
+      log,
+      tokenKey,
+      roleConnections: tokenKey
+        ? await loadRoleConnections(
+            client,
+            tokenKey,
+            connectionAccounts.filter((a) => a !== undefined),
+          )
+        : new Map(),
     };
-    const recipients = await loadRecipients(client, users);
     await eachLimited(remote, options.concurrency, async (chain) => {
       for (const event of chain) {
         // Past half the lease, or shutting down: leave the rest to the next claim.
@@ -216,7 +247,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
           try {
             delivery = await deliverEvent(event, effects, recipients.get(event.userId), ctx);
           } catch (err) {
-            delivery = { records: [], skipped: [], unreachable: [], failures: [err as Error] };
+            delivery = { records: [], skipped: [], unreachable: [], reachable: [], failures: [err as Error] };
           }
         }
         if (!conclude(event, delivery, s)) return;
@@ -234,7 +265,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const events = await claimEvents(client, batchSize, LOCAL_EVENT_TYPES);
+      const events = await claimEvents(client, batchSize, settleTypes);
       if (events.length === 0) {
         await client.query('COMMIT');
         return 0;

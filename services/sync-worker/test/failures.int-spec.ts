@@ -146,11 +146,12 @@ describe('retries', () => {
 });
 
 describe('permanent errors', () => {
-  it('dead-letters at once on 50013; 10007, a blocked bot and an unknown chat turn that target off instead', async () => {
-    const [noPerms, gone] = await addPlayers(db, 2, 43_000, { telegram: false, discord: true });
+  it('dead-letters at once on 50013 (a rank role it refuses is skipped instead); 10007, a blocked bot and an unknown chat turn that target off', async () => {
+    const [noPerms, gone, noDm] = await addPlayers(db, 3, 43_000, { telegram: false, discord: true });
     const [blocked, unknown] = await addPlayers(db, 2, 44_000);
     discord.addMember(GUILD_ID, noPerms!.discordId!, []);
     discord.fail({ method: 'PUT', path: /\/roles\// }, DISCORD_ERRORS.missingPermissions);
+    discord.fail({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, DISCORD_ERRORS.missingPermissions);
     telegram.blockChat(blocked!.telegramId!);
     telegram.forgetChat(unknown!.telegramId!);
     const rankUp = { from_rank_id: 1, to_rank_id: 2, rank_name: 'Private', xp: 100 };
@@ -162,14 +163,16 @@ describe('permanent errors', () => {
       { userId: gone!.userId, type: 'rank_down', data: rankUp },
       { userId: blocked!.userId, type: 'achievement_unlocked', data: achievement('blocked') },
       { userId: unknown!.userId, type: 'achievement_unlocked', data: achievement('unknown') },
+      { userId: noDm!.userId, type: 'achievement_unlocked', data: achievement('no_dm'), source: 'telegram' },
     ]);
     await waitForDrain(db);
     const rows = await eventRows(db, 'id = ANY($1)', [ids]);
     expect(rows.map((r) => [r.outcome, r.attempts, r.last_error])).toEqual([
+      ['skipped', 1, expect.stringMatching(/^skipped: role sync: the bot cannot manage rank role \d+$/)],
+      ['ok', 1, null],
+      ['ok', 1, null],
+      ['ok', 1, null],
       ['dead', 1, 'discord: 403 50013 Missing Permissions'],
-      ['ok', 1, null],
-      ['ok', 1, null],
-      ['ok', 1, null],
     ]);
     const { rows: off } = await db.pool.query(
       `SELECT user_id, target, reason FROM unreachable_targets WHERE user_id = ANY($1) ORDER BY user_id`,

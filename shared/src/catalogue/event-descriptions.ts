@@ -49,6 +49,10 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     accounts_merged: (d) => `Аккаунты объединены: ${deltas(d.summed.xp, d.summed.coins, 'ru')}`,
     season_closed: (d) => `${d.season_name} закрыт: ${d.position}-е место, ${d.season_xp} XP`,
     notification_settings_changed: (d, w) => `Уведомления ${d.enabled ? 'включены' : 'выключены'}${w}`,
+    discord_server_joined: () => 'Вступление на сервер Discord',
+    discord_server_left: () => 'Выход с сервера Discord',
+    rank_roles_check: () => 'Проверка ролей звания в Discord',
+    linked_roles_granted: () => 'Связанные роли Discord включены',
   },
   en: {
     user_registered: (_, w) => `Joined${w}`,
@@ -67,6 +71,10 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     accounts_merged: (d) => `Accounts merged: ${deltas(d.summed.xp, d.summed.coins, 'en')}`,
     season_closed: (d) => `${d.season_name} closed: position ${d.position}, ${d.season_xp} XP`,
     notification_settings_changed: (d, w) => `Notifications ${d.enabled ? 'on' : 'off'}${w}`,
+    discord_server_joined: () => 'Joined the Discord server',
+    discord_server_left: () => 'Left the Discord server',
+    rank_roles_check: () => 'Discord rank roles checked',
+    linked_roles_granted: () => 'Discord Linked Roles turned on',
   },
 };
 

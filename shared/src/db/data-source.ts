@@ -15,6 +15,7 @@ import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { WebsiteCredential } from './entities/website-credential.entity';
 import { LegacyId, LegacyLinkProposal } from './entities/legacy-import.entity';
+import { RoleConnectionGrant } from './entities/role-connection-grant.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
@@ -29,6 +30,7 @@ import { DiscordActivity1764900000000 } from './migrations/1764900000000-Discord
 import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
 import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
 import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
+import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -57,6 +59,7 @@ export const entities = [
   WebsiteCredential,
   LegacyId,
   LegacyLinkProposal,
+  RoleConnectionGrant,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -74,6 +77,7 @@ export const migrations = [
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
   LeaderboardFollowsInsertsPerStatement1765320000000,
+  RoleConnectionGrants1765100000000,
 ];
 
 export interface DataSourceOptions {

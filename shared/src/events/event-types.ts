@@ -52,6 +52,17 @@ export interface EventData {
   };
   season_closed: { season_id: number; season_name: string; position: number; season_xp: number };
   notification_settings_changed: { enabled: boolean };
+  /** The player's Discord identity joined (or came back to) the community server: their rank roles are due again. */
+  discord_server_joined: { discord_id: string; guild_id: string };
+  /** The player's Discord identity left the server: no role is synced there until they come back. */
+  discord_server_left: { discord_id: string; guild_id: string };
+  /**
+   * The Discord bot's periodic request to check the player's rank roles against their rank
+   * (repairs what changed while the bot or the worker was down). `round` names the check.
+   */
+  rank_roles_check: { round: string };
+  /** The player let the TTFD app set their Discord role connection (Linked Roles) on the website. */
+  linked_roles_granted: { discord_id: string };
 }
 
 export type EventType = keyof EventData;
@@ -71,6 +82,10 @@ export const EVENT_TYPES = [
   'accounts_merged',
   'season_closed',
   'notification_settings_changed',
+  'discord_server_joined',
+  'discord_server_left',
+  'rank_roles_check',
+  'linked_roles_granted',
 ] as const satisfies readonly EventType[];
 
 export function isEventType(value: string): value is EventType {

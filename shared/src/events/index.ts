@@ -11,3 +11,4 @@ export * from './delivery-receipts';
 export * from './load-recipients';
 export * from './live-updates';
 export * from './unreachable-targets';
+export * from './discord-members';

@@ -77,7 +77,9 @@ CROSS JOIN LATERAL (
   SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'type', e.event_type, 'source', e.source_platform,
                                                'created_at', e.created_at, 'data', e.data) ORDER BY e.seq DESC),
                   '[]'::jsonb) AS events
-  FROM (SELECT * FROM cross_platform_events WHERE user_id = u.id ORDER BY seq DESC LIMIT $2) e
+  -- The bot's periodic role checks are bookkeeping, not the player's activity.
+  FROM (SELECT * FROM cross_platform_events WHERE user_id = u.id AND event_type <> 'rank_roles_check'
+        ORDER BY seq DESC LIMIT $2) e
 ) recent
 WHERE u.id = $1::bigint AND u.merged_into IS NULL`;
 

@@ -5,6 +5,10 @@ import { credentialsGuard, DeliveryError, outcomeOf, type ObserveRequest } from 
 export interface RoleSyncResult {
   added: string[];
   removed: string[];
+  /** Roles Discord would not let the bot change, with Discord's reason. */
+  unmanageable: { roleId: string; reason: string }[];
+  /** Roles that needed a change but were not tried (`skipRoleIds`). */
+  skipped: string[];
 }
 
 /** Discord effects of the event pipeline. */
@@ -17,8 +21,15 @@ export interface DiscordDriver {
   /**
    * Reconciles the member's rank roles: adds `roleId` when missing and removes every
    * other role of `rankRoleIds` the member has. Nothing is changed when they are right.
+   * A role Discord will not let the bot manage is reported in the result, not thrown;
+   * roles in `skipRoleIds` are not tried.
    */
-  syncRoles(input: { discordUserId: string; roleId: string | null; rankRoleIds: string[] }): Promise<RoleSyncResult>;
+  syncRoles(input: {
+    discordUserId: string;
+    roleId: string | null;
+    rankRoleIds: string[];
+    skipRoleIds?: ReadonlySet<string>;
+  }): Promise<RoleSyncResult>;
   /**
    * Sends a direct message. Discord creates one message per `nonce` (enforce_nonce), so
    * sending again with the same nonce after a crash cannot post it twice.
@@ -44,6 +55,16 @@ const UNREACHABLE_CODES = new Set([10007, 10013, 50007]);
 /** Missing permissions, unknown role, missing access: a fault of our setup that retrying cannot fix. */
 const PERMANENT_CODES = new Set([50013, 10011, 50001]);
 const UNKNOWN_CHANNEL = 10003;
+/** Missing Permissions (role above the bot's highest, a managed role) and Unknown Role: a setup fault of one role. */
+const UNMANAGEABLE_ROLE = new Map([
+  [50013, 'Missing Permissions (50013)'],
+  [10011, 'Unknown Role (10011)'],
+]);
+
+function unmanageableReason(err: unknown): string | null {
+  const code = err instanceof DeliveryError ? (err.cause as { code?: unknown } | undefined)?.code : undefined;
+  return typeof code === 'number' ? (UNMANAGEABLE_ROLE.get(code) ?? null) : null;
+}
 const AUDIT_REASON = 'TTFD rank sync';
 
 function classify(err: unknown): DeliveryError {
@@ -122,17 +143,31 @@ export function createDiscordDriver(options: DiscordDriverOptions): DiscordDrive
       return credentials.fault;
     },
 
-    async syncRoles({ discordUserId, roleId, rankRoleIds }) {
+    async syncRoles({ discordUserId, roleId, rankRoleIds, skipRoleIds }) {
       if (!guildId) throw new DeliveryError('discord', 'permanent', 'no guild configured for role sync');
       const member = (await call(() => rest.get(Routes.guildMember(guildId, discordUserId)))) as APIGuildMember;
       const has = new Set(member.roles);
-      const added = roleId && !has.has(roleId) ? [roleId] : [];
-      const removed = rankRoleIds.filter((r) => r !== roleId && has.has(r));
-      for (const role of added)
-        await call(() => rest.put(Routes.guildMemberRole(guildId, discordUserId, role), { reason: AUDIT_REASON }));
-      for (const role of removed)
-        await call(() => rest.delete(Routes.guildMemberRole(guildId, discordUserId, role), { reason: AUDIT_REASON }));
-      return { added, removed };
+      const result: RoleSyncResult = { added: [], removed: [], unmanageable: [], skipped: [] };
+      const change = async (role: string, done: string[], send: () => Promise<unknown>) => {
+        if (skipRoleIds?.has(role)) return void result.skipped.push(role);
+        try {
+          await call(send);
+          done.push(role);
+        } catch (err) {
+          const reason = unmanageableReason(err);
+          if (reason === null) throw err;
+          result.unmanageable.push({ roleId: role, reason });
+        }
+      };
+      if (roleId && !has.has(roleId))
+        await change(roleId, result.added, () =>
+          rest.put(Routes.guildMemberRole(guildId, discordUserId, roleId), { reason: AUDIT_REASON }),
+        );
+      for (const role of rankRoleIds.filter((r) => r !== roleId && has.has(r)))
+        await change(role, result.removed, () =>
+          rest.delete(Routes.guildMemberRole(guildId, discordUserId, role), { reason: AUDIT_REASON }),
+        );
+      return result;
     },
 
     async sendDirectMessage({ discordUserId, text, nonce }) {
