@@ -70,7 +70,7 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
     }),
     credentialsRefused: new client.Gauge({
       name: 'ttfd_platform_credentials_refused',
-      help: '1 once a platform refused the worker\'s token (401): nothing is sent to it until the token is fixed',
+      help: "1 once a platform refused the worker's token (401): nothing is sent to it until the token is fixed",
       labelNames: ['platform'] as const,
       registers: [registry],
     }),
@@ -84,3 +84,22 @@ export function createSyncMetrics(registry: client.Registry, db: Queryable, log:
 }
 
 export type SyncMetrics = ReturnType<typeof createSyncMetrics>;
+
+/** Rank roles Discord refuses the bot (see unmanageable-roles.ts); unregistered without a registry. */
+export function createUnmanageableRoleMetrics(registry?: client.Registry) {
+  const registers = registry ? [registry] : [];
+  return {
+    gauge: new client.Gauge({
+      name: 'ttfd_discord_unmanageable_roles',
+      help: 'Rank roles the bot cannot manage on Discord (role position, managed role, missing permission)',
+      registers,
+    }),
+    reports: new client.Counter({
+      name: 'ttfd_discord_unmanageable_role_reports_total',
+      help: 'Times a rank role was found unmanageable (once per role until it is fixed)',
+      registers,
+    }),
+  };
+}
+
+export type UnmanageableRoleMetrics = ReturnType<typeof createUnmanageableRoleMetrics>;

@@ -13,7 +13,7 @@ import { createRoleConnectionDriver } from './drivers/role-connection-driver';
 import { createTelegramDriver } from './drivers/telegram-driver';
 import { createWebsiteDriver } from './drivers/website-driver';
 import type { Drivers } from './deliver-event';
-import { createSyncMetrics } from './metrics';
+import { createSyncMetrics, createUnmanageableRoleMetrics } from './metrics';
 import { createSyncWorker, type SyncWorker } from './sync-worker';
 import { createUnmanageableRoles } from './unmanageable-roles';
 
@@ -118,7 +118,7 @@ export async function startSyncWorker({ config, log, registry }: ServiceContext<
     drivers,
     log,
     metrics,
-    unmanageableRoles: createUnmanageableRoles(log, registry),
+    unmanageableRoles: createUnmanageableRoles(log, createUnmanageableRoleMetrics(registry)),
     tokenKey: config.DISCORD_TOKEN_KEY ?? null,
     ...workerTuning(config),
   });

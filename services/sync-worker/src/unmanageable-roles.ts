@@ -1,5 +1,5 @@
-import client from 'prom-client';
-import type { Logger, Registry } from '@ttfd/shared';
+import type { Logger } from '@ttfd/shared';
+import { createUnmanageableRoleMetrics, type UnmanageableRoleMetrics } from './metrics';
 
 /**
  * Rank roles Discord will not let the bot give or take (50013 Missing Permissions: the
@@ -23,18 +23,12 @@ export const UNMANAGEABLE_ROLE_FIX =
   "and do not use a role managed by an integration or Server Boost as a rank role; or point the rank's " +
   'discord_role_id at a role the bot can manage. Role changes for it are skipped until the next rank roles check succeeds';
 
-export function createUnmanageableRoles(log: Logger, registry?: Registry): UnmanageableRoles {
+export function createUnmanageableRoles(
+  log: Logger,
+  metrics: UnmanageableRoleMetrics = createUnmanageableRoleMetrics(),
+): UnmanageableRoles {
   const known = new Map<string, string>();
-  const gauge = new client.Gauge({
-    name: 'ttfd_discord_unmanageable_roles',
-    help: 'Rank roles the bot cannot manage on Discord (role position, managed role, missing permission)',
-    registers: registry ? [registry] : [],
-  });
-  const reports = new client.Counter({
-    name: 'ttfd_discord_unmanageable_role_reports_total',
-    help: 'Times a rank role was found unmanageable (once per role until it is fixed)',
-    registers: registry ? [registry] : [],
-  });
+  const { gauge, reports } = metrics;
   const roles = new Set<string>();
   const update = () => gauge.set(known.size);
   update();
