@@ -6,10 +6,12 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
 import { DepsModule, type WebsiteDeps } from './core/deps';
+import { AccountsModule } from './accounts/accounts.controller';
 import { HomeModule } from './home/home.controller';
+import { ProfileModule } from './profile/profile.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
-export const FEATURE_MODULES: Type[] = [HomeModule];
+export const FEATURE_MODULES: Type[] = [HomeModule, AccountsModule, ProfileModule];
 
 @Module({})
 export class AppModule {
