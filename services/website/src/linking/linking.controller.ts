@@ -59,14 +59,17 @@ export class LinkingController {
         authUrl: `${this.config.PUBLIC_URL}${TELEGRAM_CALLBACK_PATH}`,
       };
     }
-    res.type('html').send(
-      linkPage(pageContext(req), {
-        code,
-        telegram,
-        discord: discordEnabled(this.config) ? { linkedRoles: true } : null,
-        botUsername: this.config.TELEGRAM_BOT_USERNAME ?? null,
-      }),
-    );
+    res
+      .status(200)
+      .type('html')
+      .send(
+        linkPage(pageContext(req), {
+          code,
+          telegram,
+          discord: discordEnabled(this.config) ? { linkedRoles: true } : null,
+          botUsername: this.config.TELEGRAM_BOT_USERNAME ?? null,
+        }),
+      );
   }
 
   @Get()
