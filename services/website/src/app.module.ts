@@ -7,13 +7,21 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
 import { DepsModule, type WebsiteDeps } from './core/deps';
 import { AccountsModule } from './accounts/accounts.controller';
+import { ApiModule } from './api/api.controller';
 import { DiscordOAuthModule } from './discord/discord-oauth.controller';
 import { HomeModule } from './home/home.controller';
 import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
-export const FEATURE_MODULES: Type[] = [HomeModule, AccountsModule, DiscordOAuthModule, ProfileModule, LinkingModule];
+export const FEATURE_MODULES: Type[] = [
+  HomeModule, // /
+  AccountsModule, // /signup, /login, /logout, /settings/password
+  DiscordOAuthModule, // /auth/discord
+  ProfileModule, // /profile, /players/:id
+  LinkingModule, // /link
+  ApiModule, // /api/v1: me, users/:id, link-codes
+];
 
 @Module({})
 export class AppModule {
