@@ -12,6 +12,7 @@ import { DiscordOAuthModule } from './discord/discord-oauth.controller';
 import { HomeModule } from './home/home.controller';
 import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
+import { SettingsModule } from './settings/settings.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
 export const FEATURE_MODULES: Type[] = [
@@ -20,6 +21,7 @@ export const FEATURE_MODULES: Type[] = [
   DiscordOAuthModule, // /auth/discord
   ProfileModule, // /profile, /players/:id
   LinkingModule, // /link
+  SettingsModule, // /settings
   ApiModule, // /api/v1: me, users/:id, link-codes
 ];
 
