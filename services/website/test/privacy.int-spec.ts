@@ -49,6 +49,26 @@ describe('privacy', () => {
     expect(rows[0].leaderboard_anonymous).toBe(false);
   });
 
+  it('appears anonymised on the home top 10 when asked, with no link to the page', async () => {
+    const shy = await player('Shy');
+    const wake = createWake(site.db.pool);
+    await createProgression({ pool: site.db.pool, wake }).award({
+      player: { userId: shy.id },
+      xp: 5000,
+      reason: 'game',
+      source: 'website',
+    });
+    const before = visibleText((await site.browser().get('/').set('accept-language', 'en')).text);
+    expect(before).toContain('Shy');
+    await post(shy.browser, '/settings/privacy', { leaderboard_anonymous: 'on' });
+    const after = await site.browser().get('/').set('accept-language', 'en');
+    expect(visibleText(after.text)).not.toContain('Shy');
+    expect(visibleText(after.text)).toContain('Hidden player');
+    expect(after.text).not.toContain(`/players/${shy.id}"`);
+    // The player still sees themself.
+    expect(visibleText((await shy.browser.get('/').set('accept-language', 'en')).text)).toContain('Shy');
+  });
+
   it('downloads my data only after the password, as JSON of the profile and events', async () => {
     const { browser, email } = await player('Export');
     const refused = await post(browser, '/settings/data', { password: 'not my password' });

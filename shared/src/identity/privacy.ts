@@ -3,6 +3,7 @@
  * public boards, a copy of their data, and erasure.
  *
  *   findPrivacy(pool, userId)                    -> { profileHidden, leaderboardAnonymous } | null
+ *   findAnonymousPlayers(pool, userIds)          -> the ids among them shown anonymised on boards
  *   setPrivacy(pool, { userId, profileHidden?, leaderboardAnonymous? })
  *   exportPlayerData(pool, userId)               -> { account, events } | null
  *   eraseAccount(linking, pool, { userId, now }) -> { status: 'erased' | 'unknown' }
@@ -76,6 +77,16 @@ export async function findPrivacy(pool: Pool, userId: string): Promise<Privacy |
   const { rows } = await pool.query(FIND_SQL, [userId]);
   const row = rows[0];
   return row ? { profileHidden: row.profile_hidden, leaderboardAnonymous: row.leaderboard_anonymous } : null;
+}
+
+const ANONYMOUS_SQL = `
+SELECT id FROM unified_users WHERE id = ANY($1::bigint[]) AND leaderboard_anonymous`;
+
+/** Which of these players appear anonymised on public boards (a page of a leaderboard). */
+export async function findAnonymousPlayers(pool: Pool, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const { rows } = await pool.query<{ id: string }>(ANONYMOUS_SQL, [userIds]);
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function setPrivacy(pool: Pool, input: { userId: string } & Partial<Privacy>): Promise<boolean> {
