@@ -18,6 +18,7 @@
  * hold neither the launcher nor the test kit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -29,13 +30,24 @@ interface ServiceSpec {
   port: number;
   /** Variables without which the service cannot do its job: it is left off, and we say so. */
   requires: string[];
+  /** Defaults for this machine when a variable is unset (e.g. a session secret for this run). */
+  defaults?: (port: string) => Record<string, string>;
+  /** What to open in a browser, besides /healthz. */
+  site?: boolean;
 }
 
 const SERVICES: ServiceSpec[] = [
   { name: 'sync-worker', port: 8083, requires: [] },
   { name: 'telegram', port: 8081, requires: ['TELEGRAM_BOT_TOKEN'] },
   { name: 'discord', port: 8082, requires: ['DISCORD_TOKEN'] },
-  { name: 'website', port: 3000, requires: [] },
+  {
+    name: 'website',
+    port: 3000,
+    requires: [],
+    site: true,
+    // Sessions signed with a secret made for this run: a restart signs everyone out.
+    defaults: (port) => ({ SESSION_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: `http://localhost:${port}` }),
+  },
 ];
 
 const root = path.resolve(__dirname, '../..');
@@ -228,11 +240,14 @@ async function supervise() {
       say(`${spec.name}: off (set ${missing.join(', ')} to start it)`);
       return;
     }
-    const env = {
+    const port = process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port);
+    const defaults = Object.entries(spec.defaults?.(port) ?? {}).filter(([name]) => !process.env[name]);
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(defaults),
       ...process.env,
       ...platformEnv,
       DATABASE_URL: databaseUrl,
-      PORT: process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port),
+      PORT: port,
     };
     const child = spawn(process.execPath, [...process.execArgv, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const color = colors[i % colors.length]!;
@@ -244,6 +259,7 @@ async function supervise() {
     });
     children.push({ name: spec.name, child });
     say(`${spec.name}: started (health on port ${env.PORT})`);
+    if (spec.site) say(`${spec.name}: open ${env.PUBLIC_URL ?? `http://localhost:${env.PORT}`}/`);
   });
   if (children.length === 0) say('no service is built: run `make build`');
   if (platformEnv.PLAYGROUND_API_URL) {

@@ -47,6 +47,7 @@ it('stops every service with one drain each, then the stand-ins, then PostgreSQL
       SYNC_WORKER_PORT: '0',
       DISCORD_PORT: '0',
       PLAYGROUND_PORT: '0',
+      WEBSITE_PORT: '0',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +64,8 @@ it('stops every service with one drain each, then the stand-ins, then PostgreSQL
         return (
           output.includes('telegram bot up (long polling)') &&
           output.includes('listening for new events') &&
-          output.includes('discord gateway ready')
+          output.includes('discord gateway ready') &&
+          output.includes('website up')
         );
       },
       60_000,
@@ -82,13 +84,18 @@ it('stops every service with one drain each, then the stand-ins, then PostgreSQL
 
     const lines = output.split('\n');
     const of = (service: string, text: string) => lines.filter((l) => l.includes(`[${service}]`) && l.includes(text));
-    for (const service of ['sync-worker', 'telegram', 'discord']) {
+    for (const service of ['sync-worker', 'telegram', 'discord', 'website']) {
       expect(of(service, '"msg":"draining"')).toHaveLength(1);
       expect(of(service, 'drained; exiting')).toHaveLength(1);
       expect(of(service, 'second signal')).toHaveLength(0);
     }
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
-    const exitedAt = [at('sync-worker exited (code 0)'), at('telegram exited (code 0)'), at('discord exited (code 0)')];
+    const exitedAt = [
+      at('sync-worker exited (code 0)'),
+      at('telegram exited (code 0)'),
+      at('discord exited (code 0)'),
+      at('website exited (code 0)'),
+    ];
     expect(exitedAt.every((i) => i >= 0)).toBe(true);
     expect(at('stand-ins exited (code 0)')).toBeGreaterThan(Math.max(...exitedAt));
     expect(at('stopping PostgreSQL')).toBeGreaterThan(at('stand-ins exited (code 0)'));

@@ -22,6 +22,7 @@ export { RoleConnectionGrant } from './db/entities/role-connection-grant.entity'
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export { WebsiteCredential } from './db/entities/website-credential.entity';
 export { LegacyId, LegacyLinkProposal } from './db/entities/legacy-import.entity';
+export { WebsiteSession, WebsiteLoginThrottle } from './db/entities/website-session.entity';
 export {
   LeaderboardBand,
   LeaderboardScore,
@@ -64,6 +65,7 @@ export * from './identity/telegram-login';
 export * from './identity/passwords';
 export * from './identity/legacy-import';
 export * from './identity/role-connection-grants';
+export * from './identity/privacy';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

@@ -17,6 +17,7 @@ import { WebsiteCredential } from './entities/website-credential.entity';
 import { LegacyId, LegacyLinkProposal } from './entities/legacy-import.entity';
 import { RoleConnectionGrant } from './entities/role-connection-grant.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
+import { WebsiteLoginThrottle, WebsiteSession } from './entities/website-session.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
@@ -31,6 +32,8 @@ import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-Webs
 import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
 import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
 import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
+import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
+import { PlayerPrivacy1765200000001 } from './migrations/1765200000001-PlayerPrivacy';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -60,6 +63,8 @@ export const entities = [
   LegacyId,
   LegacyLinkProposal,
   RoleConnectionGrant,
+  WebsiteSession,
+  WebsiteLoginThrottle,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -74,10 +79,12 @@ export const migrations = [
   DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
+  RoleConnectionGrants1765100000000,
+  WebsiteSessions1765200000000,
+  PlayerPrivacy1765200000001,
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
   LeaderboardFollowsInsertsPerStatement1765320000000,
-  RoleConnectionGrants1765100000000,
 ];
 
 export interface DataSourceOptions {
