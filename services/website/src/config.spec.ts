@@ -1,5 +1,5 @@
 import { ConfigError } from '@ttfd/shared';
-import { discordEnabled, parseWebsiteConfig, telegramEnabled } from './config';
+import { discordEnabled, linkedRolesEnabled, parseWebsiteConfig, telegramEnabled } from './config';
 
 const base = { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/ttfd', SESSION_SECRET: 'x'.repeat(32) };
 
@@ -58,6 +58,17 @@ describe('website configuration', () => {
       'PUBLIC_URL',
       'SESSION_SECRET',
     ]);
+  });
+
+  it("takes the sync worker's Linked Roles key (32 bytes, base64) and offers Linked Roles only with it", () => {
+    const discord = { ...base, DISCORD_CLIENT_ID: '123456789012345678', DISCORD_CLIENT_SECRET: 'secret' };
+    expect(problemsOf({ ...discord, DISCORD_TOKEN_KEY: 'ab'.repeat(32) })).toEqual([
+      'DISCORD_TOKEN_KEY: must be 32 random bytes in base64 (openssl rand -base64 32)',
+    ]);
+    expect(linkedRolesEnabled(parseWebsiteConfig(discord))).toBe(false);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(linkedRolesEnabled(parseWebsiteConfig({ ...discord, DISCORD_TOKEN_KEY: key }))).toBe(true);
+    expect(linkedRolesEnabled(parseWebsiteConfig({ ...base, DISCORD_TOKEN_KEY: key }))).toBe(false);
   });
 
   it('turns the Telegram widget on only with the bot username', () => {

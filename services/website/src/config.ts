@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig, port, serviceConfig } from '@ttfd/shared';
+import { parseConfig, port, serviceConfig, tokenKey } from '@ttfd/shared';
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -54,11 +54,11 @@ export const configSchema = z
       .optional(),
     /** Accounts whose email is listed here see /admin. */
     ADMIN_EMAILS: emailList,
-    /** Encrypts stored Discord Linked Roles tokens: 32 bytes as 64 hex characters. */
-    DISCORD_TOKEN_KEY: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes as 64 hex characters')
-      .optional(),
+    /**
+     * Seals players' Discord Linked Roles tokens (32 bytes, base64; the sync worker opens
+     * them with the same key). Without it the Linked Roles opt-in is not offered.
+     */
+    DISCORD_TOKEN_KEY: tokenKey.optional(),
   })
   .superRefine((config, ctx) => {
     const pairs: [keyof typeof config, keyof typeof config][] = [
@@ -81,6 +81,10 @@ export const parseWebsiteConfig = (env: Record<string, string | undefined>): Web
 /** Whether Discord sign-in and linking are offered. */
 export const discordEnabled = (config: WebsiteConfig): boolean =>
   config.DISCORD_CLIENT_ID !== undefined && config.DISCORD_CLIENT_SECRET !== undefined;
+
+/** Whether players can opt into Discord Linked Roles (`role_connections.write`). */
+export const linkedRolesEnabled = (config: WebsiteConfig): boolean =>
+  discordEnabled(config) && config.DISCORD_TOKEN_KEY !== undefined;
 
 /**
  * Whether the Telegram Login Widget is offered: it needs the bot's username besides its

@@ -1,10 +1,24 @@
-import { startFakeDiscord, type FakeDiscord } from '@ttfd/testing';
-import { csrfOf, metricValue, startTestWebsite, visibleText, type TestAgent, type TestWebsite } from './harness';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { loadRoleConnections, type TokenKey } from '@ttfd/shared';
+import { killSpawned, spawnMain, startFakeDiscord, waitUntil, type FakeDiscord } from '@ttfd/testing';
+import {
+  csrfOf,
+  isChecked,
+  metricValue,
+  startTestWebsite,
+  visibleText,
+  type TestAgent,
+  type TestWebsite,
+} from './harness';
 
 let fake: FakeDiscord;
 let site: TestWebsite;
 const CALLBACK = 'http://127.0.0.1/auth/discord/callback';
 const EVA = { id: '400000000000000001', username: 'eva', global_name: 'Eva' };
+/** The key the website seals Linked Roles tokens with and the sync worker opens them with. */
+const KEY = randomBytes(32) as TokenKey;
+const WORKER_MAIN = path.resolve(__dirname, '../../sync-worker/src/main.ts');
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
@@ -14,13 +28,36 @@ beforeAll(async () => {
       DISCORD_CLIENT_ID: fake.oauth.application.id,
       DISCORD_CLIENT_SECRET: fake.oauth.application.secret,
       DISCORD_API_ROOT: fake.url,
+      DISCORD_TOKEN_KEY: KEY.toString('base64'),
     },
   });
 });
 afterAll(async () => {
+  killSpawned();
   await site.stop();
   await fake.close();
 });
+
+/** The real sync worker in its own process, with the same key and the stand-in as Discord. */
+async function startSyncWorker() {
+  const worker = spawnMain(WORKER_MAIN, {
+    DATABASE_URL: site.db.url,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DISCORD_API_ROOT: fake.url,
+    DISCORD_TOKEN_KEY: KEY.toString('base64'),
+    DISCORD_APPLICATION_ID: fake.oauth.application.id,
+    DISCORD_CLIENT_SECRET: fake.oauth.application.secret,
+    SYNC_POLL_MS: '200',
+  });
+  await worker.logged('listening for new events');
+  return {
+    async stop() {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    },
+  };
+}
 
 /** The browser follows the site to Discord's authorize page; the player approves; Discord sends them back. */
 async function throughDiscord(browser: TestAgent, start: string, user = EVA, scopes?: string[]) {
@@ -119,35 +156,130 @@ describe('Discord OAuth2', () => {
     await browser.get(`${back.pathname}${back.search}`).expect(303).expect('location', '/login');
   });
 
-  it('links Discord to a signed-in email account, with Linked Roles written at once', async () => {
+  it('keeps the Linked Roles grant sealed, the worker sets level, games won and streak, and unlinking drops it', async () => {
+    const worker = await startSyncWorker();
+    try {
+      const browser = site.browser();
+      const csrf = await csrfOf(browser, '/signup');
+      await browser
+        .post('/signup')
+        .type('form')
+        .send({ _csrf: csrf, email: 'olga@example.org', password: 'a long enough passphrase', display_name: 'Olga' })
+        .expect(303);
+      const settings = await browser.get('/settings').set('accept-language', 'en').expect(200);
+      expect(visibleText(settings.text)).toContain('Connect Linked Roles');
+      const olga = { id: '400000000000000004', username: 'olga' };
+      const { authorize, callback } = await throughDiscord(browser, '/auth/discord?purpose=link&linked_roles=1', olga, [
+        'identify',
+        'role_connections.write',
+      ]);
+      expect(authorize.searchParams.get('scope')).toBe('identify role_connections.write');
+      await browser.get(callback).expect(303).expect('location', '/profile');
+      const {
+        rows: [account],
+      } = await site.db.pool.query(`SELECT id, discord_id FROM unified_users WHERE website_email = 'olga@example.org'`);
+      expect(account.discord_id).toBe(olga.id);
+
+      // The grant is kept with both tokens sealed; the key opens them.
+      const { rows: grants } = await site.db.pool.query(`SELECT * FROM role_connection_grants WHERE discord_id = $1`, [
+        olga.id,
+      ]);
+      expect(grants).toHaveLength(1);
+      expect(grants[0].scope).toBe('identify role_connections.write');
+      const opened = (await loadRoleConnections(site.db.pool, KEY, [account.id])).get(account.id)!;
+      const usedOnProfile = fake.oauth.calls.filter((c) => c.path === '/users/@me').at(-1)!.auth;
+      expect(usedOnProfile).toBe(`Bearer ${opened.accessToken}`);
+      const stored =
+        JSON.stringify(grants[0]) +
+        grants[0].access_token_sealed.toString('latin1') +
+        grants[0].refresh_token_sealed.toString('latin1');
+      expect(stored).not.toContain(opened.accessToken);
+      expect(stored).not.toContain(opened.refreshToken);
+      const granted = await site.db.pool.query(
+        `SELECT count(*)::int AS n FROM cross_platform_events WHERE user_id = $1 AND event_type = 'linked_roles_granted'`,
+        [account.id],
+      );
+      expect(granted.rows[0].n).toBe(1);
+
+      // The worker, woken by the grant, sets the role connection with Olga's own token.
+      await waitUntil(() => fake.oauth.roleConnectionOf(olga.id) !== null, 20_000, 'the role connection PUT');
+      expect(fake.oauth.roleConnections.filter((p) => p.userId === olga.id).map((p) => p.body)).toEqual([
+        { platform_name: 'TTFD', platform_username: 'Olga', metadata: { level: 1, games_won: 0, daily_streak: 0 } },
+      ]);
+      const page = await browser.get('/profile').set('accept-language', 'en');
+      expect(visibleText(page.text)).toContain('Linked.');
+
+      // Unlinking Discord drops the grant: nothing more is sent for it.
+      const linkCsrf = await csrfOf(browser, '/link');
+      await browser.post('/link/unlink').type('form').send({ _csrf: linkCsrf, platform: 'discord' }).expect(303);
+      const after = await site.db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [olga.id]);
+      expect(after.rows).toHaveLength(0);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('a Discord-only player who deletes their account leaves no grant behind', async () => {
     const browser = site.browser();
-    const csrf = await csrfOf(browser, '/signup');
-    await browser
-      .post('/signup')
-      .type('form')
-      .send({ _csrf: csrf, email: 'olga@example.org', password: 'a long enough passphrase', display_name: 'Olga' })
-      .expect(303);
-    const olga = { id: '400000000000000004', username: 'olga' };
-    const { authorize, callback } = await throughDiscord(browser, '/auth/discord?purpose=link&linked_roles=1', olga, [
+    const zoe = { id: '400000000000000005', username: 'zoe' };
+    const { callback } = await throughDiscord(browser, '/auth/discord?linked_roles=1', zoe, [
       'identify',
       'role_connections.write',
     ]);
-    expect(authorize.searchParams.get('scope')).toBe('identify role_connections.write');
     await browser.get(callback).expect(303).expect('location', '/profile');
-    const { rows } = await site.db.pool.query(
-      `SELECT discord_id FROM unified_users WHERE website_email = 'olga@example.org'`,
-    );
-    expect(rows[0].discord_id).toBe(olga.id);
-    const connection = fake.oauth.roleConnectionOf(olga.id);
-    expect(connection).toMatchObject({ platform_name: 'TTFD', platform_username: 'Olga', metadata: { xp: '0' } });
-    const page = await browser.get('/profile').set('accept-language', 'en');
-    expect(visibleText(page.text)).toContain('Linked.');
+    const kept = await site.db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [zoe.id]);
+    expect(kept.rows).toHaveLength(1);
+    const csrf = await csrfOf(browser, '/settings');
+    await browser.post('/settings/delete').type('form').send({ _csrf: csrf, confirm: 'DELETE' }).expect(303);
+    const after = await site.db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [zoe.id]);
+    expect(after.rows).toHaveLength(0);
+  });
+
+  it('links without Linked Roles when the player leaves role_connections.write out on Discord', async () => {
+    const browser = site.browser();
+    const pia = { id: '400000000000000006', username: 'pia' };
+    const { callback } = await throughDiscord(browser, '/auth/discord?linked_roles=1', pia, ['identify']);
+    await browser.get(callback).expect(303).expect('location', '/profile');
+    const kept = await site.db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [pia.id]);
+    expect(kept.rows).toHaveLength(0);
+    expect(fake.oauth.roleConnectionOf(pia.id)).toBeNull();
   });
 
   it('asks to sign in before linking', async () => {
     const res = await site.browser().get('/auth/discord?purpose=link').expect(303);
     expect(res.headers.location).toBe('/login?next=%2Fauth%2Fdiscord%3Fpurpose%3Dlink');
     await site.browser().get('/auth/discord?purpose=steal').expect(400);
+  });
+});
+
+describe('Discord OAuth2 without DISCORD_TOKEN_KEY', () => {
+  it('offers no Linked Roles and never asks role_connections.write', async () => {
+    const noKey = await startTestWebsite({
+      env: {
+        DISCORD_CLIENT_ID: fake.oauth.application.id,
+        DISCORD_CLIENT_SECRET: fake.oauth.application.secret,
+        DISCORD_API_ROOT: fake.url,
+      },
+    });
+    try {
+      const browser = noKey.browser();
+      const csrf = await csrfOf(browser, '/signup');
+      await browser
+        .post('/signup')
+        .type('form')
+        .send({ _csrf: csrf, email: 'nokey@example.org', password: 'a long enough passphrase' })
+        .expect(303);
+      const settings = await browser.get('/settings').set('accept-language', 'en').expect(200);
+      expect(isChecked(settings.text, 'notifications')).toBe(true);
+      expect(visibleText(settings.text)).not.toContain('Linked Roles');
+      expect(settings.text).not.toContain('linked_roles=1');
+      const link = await browser.get('/link').set('accept-language', 'en').expect(200);
+      expect(link.text).not.toContain('linked_roles=1');
+      const started = await browser.get('/auth/discord?purpose=link&linked_roles=1').expect(302);
+      expect(new URL(started.headers.location!).searchParams.get('scope')).toBe('identify');
+    } finally {
+      await noKey.stop();
+    }
   });
 });
 

@@ -11,12 +11,14 @@
  * Erasure first unlinks every identity but the last through the identity domain (so the
  * sync worker removes Discord roles as for any unlink), then, in one transaction, drops the
  * last identity, the names (also of accounts merged into it), the password, and the
- * personal fields of its events. The account's totals and events stay under its internal
- * id, so `xp == sum(deltas)` and the leaderboards stay consistent; it shows as anonymous.
+ * personal fields of its events; then its Discord Linked Roles grant. The account's
+ * totals and events stay under its internal id, so `xp == sum(deltas)` and the
+ * leaderboards stay consistent; it shows as anonymous.
  */
 import type { Pool } from 'pg';
 import { PLATFORMS } from '../platform';
 import type { Linking } from './linking';
+import { dropRoleConnectionGrant } from './role-connection-grants';
 
 export interface Privacy {
   profileHidden: boolean;
@@ -49,7 +51,7 @@ const PERSONAL_KEYS = ['username', 'display_name', 'first_name', 'last_name', 'e
 
 const ERASE_SQL = `
 WITH target AS (
-  SELECT id FROM unified_users WHERE id = $1::bigint AND merged_into IS NULL FOR UPDATE
+  SELECT id, discord_id FROM unified_users WHERE id = $1::bigint AND merged_into IS NULL FOR UPDATE
 ),
 account AS (
   UPDATE unified_users u
@@ -71,7 +73,7 @@ events AS (
   UPDATE cross_platform_events e SET data = e.data - $3::text[]
   FROM target WHERE e.user_id = target.id AND e.data ?| $3::text[]
 )
-SELECT id FROM account`;
+SELECT account.id, target.discord_id FROM account JOIN target ON target.id = account.id`;
 
 export async function findPrivacy(pool: Pool, userId: string): Promise<Privacy | null> {
   const { rows } = await pool.query(FIND_SQL, [userId]);
@@ -118,6 +120,12 @@ export async function eraseAccount(
     const result = await linking.unlinkIdentity({ account: { userId: input.userId }, platform, source: 'website' });
     if (result.status === 'last_identity') break;
   }
-  const { rowCount } = await pool.query(ERASE_SQL, [input.userId, input.now, PERSONAL_KEYS]);
-  return { status: rowCount === 1 ? 'erased' : 'unknown' };
+  const { rows } = await pool.query<{ id: string; discord_id: string | null }>(ERASE_SQL, [
+    input.userId,
+    input.now,
+    PERSONAL_KEYS,
+  ]);
+  const discordId = rows[0]?.discord_id;
+  if (discordId) await dropRoleConnectionGrant(pool, discordId);
+  return { status: rows.length === 1 ? 'erased' : 'unknown' };
 }

@@ -7,8 +7,8 @@
  * identity to take off it. The last identity is never removed. No progress moves: the
  * account keeps everything, and the detached identity, if it comes back, starts a fresh
  * account. If the primary platform is unlinked, the first remaining platform becomes
- * primary. Unused link codes and pending merge confirmations of that identity lapse.
- * Emits account_unlinked.
+ * primary. Unused link codes and pending merge confirmations of that identity lapse, and
+ * an unlinked Discord identity's Linked Roles grant is dropped. Emits account_unlinked.
  */
 import type { Platform, SourcePlatform } from '../platform';
 import { UnknownPlayerError, type Player } from '../progression/progression';
@@ -16,6 +16,7 @@ import { appendEvents, identityOn, normaliseIdentity, ownerOf, readAccount, retr
 import { resolveUserId } from '../progression/resolve-user';
 import { detachIdentitySql, REVOKE_LINK_CODES_SQL, REVOKE_MERGE_CONFIRMATIONS_SQL } from './identity.sql';
 import type { LinkingDeps } from './linking-deps';
+import { dropRoleConnectionGrant } from './role-connection-grants';
 
 export type UnlinkResult =
   | { status: 'unlinked'; userId: string; platform: Platform; platforms: Platform[]; primaryPlatform: Platform }
@@ -57,6 +58,7 @@ export async function unlinkIdentity(
         userId,
       ]);
       if (!after) return undefined;
+      if (platform === 'discord') await dropRoleConnectionGrant(client, String(identity));
       const detached = platform === 'website' ? {} : { identity: String(identity) };
       await appendEvents(client, userId, source, [{ type: 'account_unlinked', data: { platform, ...detached } }]);
       return {

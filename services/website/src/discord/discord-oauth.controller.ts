@@ -5,17 +5,28 @@
  * `state` is 32 random bytes made per request, kept in the session, and taken out of it at
  * the callback whatever happens (single use); a callback whose state does not match the
  * session's, or comes more than 10 minutes later, exchanges nothing.
+ *
+ * Linked Roles (only with DISCORD_TOKEN_KEY): the grant is sealed and kept with
+ * `saveRoleConnectionGrant`, which records `linked_roles_granted`; the sync worker, woken
+ * after the commit, sets the player's role connection from it (one body, the worker's).
  */
 import { randomBytes } from 'node:crypto';
 import { Controller, Get, HttpStatus, Inject, Module, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
-import { findProfile, rankName, type Linking, type Logger, type Progression } from '@ttfd/shared';
+import {
+  MissingScopeError,
+  saveRoleConnectionGrant,
+  type Linking,
+  type Logger,
+  type Progression,
+  type Wake,
+} from '@ttfd/shared';
 import type { Pool } from 'pg';
-import { discordEnabled, type WebsiteConfig } from '../config';
+import { discordEnabled, linkedRolesEnabled, type WebsiteConfig } from '../config';
 import { csrfTokenMatches } from '../core/csrf';
-import { CONFIG, LINKING, LOG, METRICS, NOW, POOL, PROGRESSION } from '../core/deps';
+import { CONFIG, LINKING, LOG, METRICS, NOW, POOL, PROGRESSION, WAKE } from '../core/deps';
 import { WebsiteError } from '../core/errors';
 import type { WebsiteMetrics } from '../core/http-metrics';
 import { localeOf } from '../core/locale';
@@ -23,7 +34,6 @@ import { startSignedInSession } from '../core/session';
 import { parseQuery } from '../core/validation';
 import { settleLinkOutcome } from '../linking/link-outcome';
 import { DiscordStrategy, type DiscordSignIn } from './discord.strategy';
-import { ROLE_CONNECTION_GRANTS, type RoleConnectionGrants } from './role-connection-grants';
 
 export const OAUTH_FLOW_TTL_MS = 10 * 60_000;
 
@@ -58,10 +68,10 @@ export class DiscordOAuthController {
     @Inject(LINKING) private readonly linking: Linking,
     @Inject(PROGRESSION) private readonly progression: Progression,
     @Inject(POOL) private readonly pool: Pool,
+    @Inject(WAKE) private readonly wake: Wake,
     @Inject(NOW) private readonly now: () => Date,
     @Inject(METRICS) private readonly metrics: WebsiteMetrics,
     @Inject(LOG) private readonly log: Logger,
-    @Inject(ROLE_CONNECTION_GRANTS) private readonly grants: RoleConnectionGrants | null,
   ) {}
 
   private ensureEnabled(): void {
@@ -78,7 +88,8 @@ export class DiscordOAuthController {
       throw new WebsiteError('unauthorized', 'Sign in first', HttpStatus.UNAUTHORIZED);
     if (purpose === 'login' && req.user) return res.redirect(303, '/profile');
     const state = randomBytes(32).toString('base64url');
-    const linkedRoles = linked_roles === '1';
+    // Without DISCORD_TOKEN_KEY the grant could not be kept: role_connections.write is never asked.
+    const linkedRoles = linked_roles === '1' && linkedRolesEnabled(this.config);
     req.session.discordOAuth = {
       state,
       purpose,
@@ -139,45 +150,32 @@ export class DiscordOAuthController {
   }
 
   /**
-   * Writes the player's role connection at once (their rank and XP on their Discord
-   * profile) with the token just granted, and hands the grant to the store the sync
-   * worker updates it from.
+   * Keeps the player's Linked Roles grant (tokens sealed) and wakes the sync worker, which
+   * sets their role connection (level, games won, daily streak) from it. A player who
+   * unticked `role_connections.write` on Discord's page is linked without it.
    */
   private async connectLinkedRoles(userId: string, signIn: DiscordSignIn): Promise<void> {
-    if (!signIn.scopes.includes('role_connections.write')) return;
-    const profile = await findProfile(this.pool, userId, { recent: 0 });
-    if (!profile) return;
-    const res = await fetch(
-      `${this.config.DISCORD_API_ROOT}/users/@me/applications/${this.config.DISCORD_CLIENT_ID}/role-connection`,
-      {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${signIn.accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          platform_name: 'TTFD',
-          platform_username: (profile.displayName ?? profile.username ?? signIn.username).slice(0, 100),
-          metadata: { xp: profile.xp, rank: profile.rank.id },
-        }),
-      },
-    );
-    if (!res.ok)
-      this.log.warn({ status: res.status, rank: rankName(profile.rank.id, 'en') }, 'role connection refused');
-    if (this.grants) {
-      await this.grants.save({
-        userId,
-        discordUserId: signIn.discordUserId,
+    const key = this.config.DISCORD_TOKEN_KEY;
+    if (!key) return;
+    try {
+      const { eventId } = await saveRoleConnectionGrant(this.pool, key, {
+        discordId: signIn.discordUserId,
         accessToken: signIn.accessToken,
         refreshToken: signIn.refreshToken,
-        expiresAt: new Date(this.now().getTime() + signIn.expiresInSeconds * 1000),
-        scopes: signIn.scopes,
+        expiresInSeconds: signIn.expiresInSeconds,
+        scope: signIn.scopes.join(' '),
       });
-    } else {
-      this.log.warn('Linked Roles grant not kept: no role connection grant store is wired (saveRoleConnectionGrant)');
+      if (eventId) this.wake.signal();
+      else this.log.warn({ userId }, 'Linked Roles grant kept, but no account has this Discord identity');
+    } catch (err) {
+      if (!(err instanceof MissingScopeError)) throw err;
+      this.log.info({ userId }, 'Linked Roles not granted on Discord: role_connections.write was left out');
     }
   }
 }
 
 @Module({
   controllers: [DiscordOAuthController],
-  providers: [DiscordStrategy, { provide: ROLE_CONNECTION_GRANTS, useValue: null }],
+  providers: [DiscordStrategy],
 })
 export class DiscordOAuthModule {}

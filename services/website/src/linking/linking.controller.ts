@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { PLATFORMS, type LinkCode, type Linking } from '@ttfd/shared';
-import { discordEnabled, telegramEnabled, type WebsiteConfig } from '../config';
+import { discordEnabled, linkedRolesEnabled, telegramEnabled, type WebsiteConfig } from '../config';
 import { CONFIG, LINKING, NOW, POOL } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
 import { WebsiteError } from '../core/errors';
@@ -66,7 +66,7 @@ export class LinkingController {
         linkPage(pageContext(req), {
           code,
           telegram,
-          discord: discordEnabled(this.config) ? { linkedRoles: true } : null,
+          discord: discordEnabled(this.config) ? { linkedRoles: linkedRolesEnabled(this.config) } : null,
           botUsername: this.config.TELEGRAM_BOT_USERNAME ?? null,
         }),
       );

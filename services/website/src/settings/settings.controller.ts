@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { findNotificationSettings, findPrivacy, type Privacy, type Progression } from '@ttfd/shared';
-import { discordEnabled, type WebsiteConfig } from '../config';
+import { linkedRolesEnabled, type WebsiteConfig } from '../config';
 import { CONFIG, POOL, PROGRESSION } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
 import { parseBody } from '../core/validation';
@@ -14,7 +14,10 @@ import { pageContext, type PageContext } from '../pages/page-context';
 
 const notificationsForm = z.object({ enabled: z.enum(['on']).optional() });
 
-function settingsPage(ctx: PageContext, view: { notifications: boolean; discord: boolean; privacy: Privacy }): string {
+function settingsPage(
+  ctx: PageContext,
+  view: { notifications: boolean; linkedRoles: boolean; privacy: Privacy },
+): string {
   const t = ctx.t.settings;
   return layout(ctx, {
     title: t.title,
@@ -100,7 +103,7 @@ function settingsPage(ctx: PageContext, view: { notifications: boolean; discord:
         </form>
       </section>
       ${
-        view.discord
+        view.linkedRoles
           ? html`<section aria-labelledby="roles-heading">
               <h2 id="roles-heading">${t.linkedRoles}</h2>
               <p>${t.linkedRolesExplain}</p>
@@ -131,7 +134,7 @@ export class SettingsController {
     res.type('html').send(
       settingsPage(pageContext(req), {
         notifications: settings?.enabled ?? true,
-        discord: discordEnabled(this.config),
+        linkedRoles: linkedRolesEnabled(this.config),
         privacy,
       }),
     );

@@ -149,7 +149,8 @@ export const en: Texts = {
     password: 'Password',
     changePassword: 'Change password',
     linkedRoles: 'Discord Linked Roles',
-    linkedRolesExplain: 'Show your TTFD rank and XP on your Discord profile as a Linked Role.',
+    linkedRolesExplain:
+      'Show your TTFD level (rank), games won and daily streak on your Discord profile, so servers can grant Linked Roles by them.',
     linkedRolesConnect: 'Connect Linked Roles',
     privacy: 'Privacy',
     hidePage: 'Hide my public page',

@@ -150,7 +150,8 @@ export const ru: Texts = {
     password: 'Пароль',
     changePassword: 'Сменить пароль',
     linkedRoles: 'Linked Roles в Discord',
-    linkedRolesExplain: 'Показывать ваш ранг и опыт TTFD в профиле Discord как Linked Role.',
+    linkedRolesExplain:
+      'Показывать ваш уровень (ранг), победы в играх и серию ежедневных наград в профиле Discord, чтобы серверы выдавали по ним Linked Roles.',
     linkedRolesConnect: 'Подключить Linked Roles',
     privacy: 'Приватность',
     hidePage: 'Скрыть мою публичную страницу',
