@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { createLinking, createWake } from '@ttfd/shared';
 import {
   createTestDatabase,
   PLAYGROUND_PLAYERS,
@@ -144,19 +143,38 @@ it('follows a player from Telegram to a rank role in Discord, and stops everythi
     const firstChat = Date.now();
     await waitUntil(async () => (await account())?.xp === 40, 20_000, 'XP for the Discord message');
 
-    // Links: a code from Telegram's /link, redeemed and confirmed as the Discord player. The Discord
-    // /link command is not in this bot yet, so the redeeming goes through the identity domain it will call.
+    // Links: a code from Telegram's /link, redeemed with /link code:<code> in Discord, which asks first,
+    // naming the Telegram account; the player confirms with the Merge button.
     await api('POST', '/playground/telegram/send', { player: 'alice', text: '/link' });
     const linkReply = await awaitEntry('the link code', toAlice(/^🔗 Your link code: [0-9A-Z]{10}\n/));
     const code = /: ([0-9A-Z]{10})\n/.exec((linkReply as { text: string }).text)![1]!;
-    const linking = createLinking({ pool: db.pool, wake: createWake(db.pool) });
-    const discordPlayer = { platform: 'discord' as const, id: alice.discord.id };
-    const asked = await linking.redeemLinkCode(discordPlayer, code);
-    if (asked.status !== 'needs_confirmation') throw new Error(`redeeming the code: ${asked.status}`);
-    expect(asked.other.identities).toEqual([
-      { platform: 'telegram', shown: `…${String(alice.telegram.id).slice(-4)}` },
-    ]);
-    expect((await linking.confirmMerge({ confirmToken: asked.confirmToken, by: discordPlayer })).status).toBe('merged');
+    const redeem = await api('POST', '/playground/discord/command', {
+      player: 'alice',
+      name: 'link',
+      options: { code },
+    });
+    const question: any = await awaitEntry(
+      'the merge confirmation',
+      (e) => e.kind === 'discord_reply' && e.interaction_id === redeem.interaction_id,
+    );
+    expect(question.ephemeral).toBe(true);
+    expect(question.embeds[0].description).toContain(
+      `The other account: **Telegram …${String(alice.telegram.id).slice(-4)} (alice`,
+    );
+    const confirm = question.buttons.find((b: { custom_id: string }) => b.custom_id.startsWith('merge:'));
+    expect(confirm).toMatchObject({ label: 'Merge', disabled: false });
+    expect((await account()).platforms).toEqual(['discord']); // nothing merged before the press
+    await api('POST', '/playground/discord/press', {
+      player: 'alice',
+      message_id: question.message_id,
+      custom_id: confirm.custom_id,
+    });
+    const merged: any = await awaitEntry(
+      'the merge done',
+      (e) => e.kind === 'discord_reply' && e.message_id === question.message_id && e.edited,
+    );
+    expect(merged.embeds[0].description).toMatch(/^✅ Accounts merged/);
+    expect(merged.buttons).toEqual([]);
     expect(await account()).toEqual({ xp: 40, rank_id: 1, platforms: ['telegram', 'discord'] });
 
     // Plays dice in Telegram: the same account.

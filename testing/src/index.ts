@@ -54,4 +54,5 @@ export {
   type PlaygroundPlayer,
   type TranscriptEntry,
 } from './playground';
+export type { SlashCommandEntry, DiscordReplyEntry } from './playground-slash-commands';
 export { processesMarked } from './leftover-processes';

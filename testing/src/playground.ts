@@ -4,6 +4,7 @@ import { CHANNEL_TYPES, fakeUser, type FakeGuild } from './fake-discord-gateway'
 import { startFakeDiscord, type FakeDiscord } from './fake-discord';
 import { startFakeTelegram, type FakeTelegram } from './fake-telegram';
 import { listenFake, readBody, sendJson, sleep } from './http-fake';
+import { playgroundSlashCommands, type SlashCommandEntry } from './playground-slash-commands';
 
 /**
  * The playground: the Telegram and Discord stand-ins run as a local platform for `make
@@ -20,13 +21,20 @@ import { listenFake, readBody, sendJson, sleep } from './http-fake';
  *                                          message in their chat → {update_id}
  *   POST /playground/discord/message       {player, channel, content}: the player writes in a guild channel
  *                                          (name or id) → {id}
+ *   POST /playground/discord/command       {player, name, options?, channel?, locale?}: the player runs one of
+ *                                          the bot's slash commands (`link`, `notify on`, ...; options as
+ *                                          {name: value}, a user option takes a player name) → {interaction_id}
+ *   POST /playground/discord/press         {player, message_id | interaction_id, custom_id}: the player presses
+ *                                          a button on a bot reply (still there, enabled, visible to them)
+ *                                          → {interaction_id}
  *   GET  /playground/transcript?after=&wait=
  *                                          entries after the cursor `after` (default 0) as {entries, cursor};
  *                                          `wait` (ms, ≤ 25000) holds the answer until there is one
  *
  * A transcript entry is what a chat pane shows: what a player sent (`telegram_update`,
  * `discord_message`) and what the platform saw the bots do (`telegram_message`,
- * `telegram_edit`, `discord_bot_message`, `discord_dm`, `discord_role`).
+ * `telegram_edit`, `discord_bot_message`, `discord_dm`, `discord_role`); slash commands add
+ * `discord_command`, `discord_press` and `discord_reply` (each new state of a reply).
  */
 
 export interface PlaygroundPlayer {
@@ -90,6 +98,7 @@ export type TranscriptEntry = { seq: number; at: number } & (
       role: string | null;
       change: 'added' | 'removed';
     }
+  | SlashCommandEntry
 );
 
 export interface Playground {
@@ -154,8 +163,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   const byTelegram = (chatId: string) => PLAYGROUND_PLAYERS.find((p) => String(p.telegram.id) === chatId);
   const byDiscord = (userId: string) => PLAYGROUND_PLAYERS.find((p) => p.discord.id === userId);
   const channelName = (id: string) => CHANNELS.find((c) => c.id === id)?.name ?? id;
-  const add = (entry: Record<string, unknown>) =>
-    entries.push({ seq: entries.length + 1, at: Date.now(), ...entry } as TranscriptEntry);
+  const add = (entry: object) => entries.push({ seq: entries.length + 1, at: Date.now(), ...entry } as TranscriptEntry);
 
   /** Moves what the stand-ins recorded since the last look into the transcript, in order. */
   function collect() {
@@ -225,6 +233,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         });
       }
       seen.discordCalls = discord.calls.length;
+      slashCommands?.collect();
     }
   }
 
@@ -299,17 +308,39 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     return { update_id: updateId };
   }
 
+  function textChannel(value: unknown) {
+    const channel = CHANNELS.find((c) => c.type === CHANNEL_TYPES.GuildText && (c.name === value || c.id === value));
+    if (!channel) {
+      const names = CHANNELS.filter((c) => c.type === CHANNEL_TYPES.GuildText).map((c) => c.name);
+      throw new Refusal(404, `no text channel "${String(value)}"; channels: ${names.join(', ')}`);
+    }
+    return channel;
+  }
+  const slashCommands =
+    discord && guild
+      ? playgroundSlashCommands({
+          discord,
+          guild,
+          playerNamed,
+          textChannel: (value) => textChannel(value ?? CHANNELS[0]!.name),
+          channelName,
+          byDiscord,
+          add,
+          refuse: (status, message) => {
+            throw new Refusal(status, message);
+          },
+        })
+      : null;
+  function slashCommandsOn() {
+    discordOn();
+    return slashCommands!;
+  }
+
   function sendDiscord(body: any) {
     const dc = discordOn();
     const p = playerNamed(body?.player);
     const content = text(body?.content, 'content');
-    const channel = CHANNELS.find(
-      (c) => c.type === CHANNEL_TYPES.GuildText && (c.name === body?.channel || c.id === body?.channel),
-    );
-    if (!channel) {
-      const names = CHANNELS.filter((c) => c.type === CHANNEL_TYPES.GuildText).map((c) => c.name);
-      throw new Refusal(404, `no text channel "${String(body?.channel)}"; channels: ${names.join(', ')}`);
-    }
+    const channel = textChannel(body?.channel);
     collect();
     const id = dc.gateway.sendMessage({ channelId: channel.id, author: fakeUser(p.discord.id, p.discord), content });
     add({ platform: 'discord', kind: 'discord_message', player: p.name, channel: channel.name, content, id });
@@ -375,6 +406,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         return pressTelegram(body);
       case 'POST /playground/discord/message':
         return sendDiscord(body);
+      case 'POST /playground/discord/command':
+        collect();
+        return slashCommandsOn().runCommand(body);
+      case 'POST /playground/discord/press':
+        collect();
+        return slashCommandsOn().pressButton(body);
       case 'GET /playground/transcript':
         return readTranscript(url);
       default:

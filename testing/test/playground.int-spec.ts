@@ -172,3 +172,175 @@ it('refuses what a player could not do, saying why, and records nothing', async 
     await telegramOnly.close();
   }
 });
+
+it('runs a test player’s slash command and button press through INTERACTION_CREATE, and shows the answers', async () => {
+  const socket = new WebSocket(playground.discord!.gateway.url);
+  const dispatches: any[] = [];
+  socket.on('message', (raw) => {
+    const payload = JSON.parse(String(raw));
+    if (payload.op === 10) socket.send(JSON.stringify({ op: 2, d: { token: PLAYGROUND_TOKENS.discord, intents: 1 } }));
+    if (payload.op === 0) dispatches.push(payload);
+  });
+  const interactionCreated = (id: string) =>
+    waitUntil(
+      () => dispatches.find((d) => d.t === 'INTERACTION_CREATE' && d.d.id === id)?.d,
+      10_000,
+      `INTERACTION_CREATE ${id}`,
+    );
+  /** The bot's side: Discord's interaction callback and webhook routes. */
+  const answer = (i: any, body: object) =>
+    fetch(`${playground.discord!.url}/v10/interactions/${i.id}/${i.token}/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const editOriginal = (i: any, body: object) =>
+    fetch(`${playground.discord!.url}/v10/webhooks/${i.application_id}/${i.token}/messages/@original`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  try {
+    await waitUntil(() => dispatches.some((d) => d.t === 'READY'), 10_000, 'READY');
+    const { cursor } = (await api('GET', '/playground/transcript')).body;
+    const { players } = (await api('GET', '/playground')).body;
+    const chenId = players.find((p: { name: string }) => p.name === 'chen').discord.id;
+
+    const ran = await api('POST', '/playground/discord/command', {
+      player: 'chen',
+      name: '/link',
+      options: { code: 'ABCD234567' },
+    });
+    expect(ran.status).toBe(200);
+    const command = await interactionCreated(ran.body.interaction_id);
+    expect(command).toMatchObject({
+      type: 2,
+      guild_id: PLAYGROUND_GUILD_ID,
+      locale: 'en-US',
+      member: { user: { id: chenId } },
+      data: { name: 'link', options: [{ name: 'code', type: 3, value: 'ABCD234567' }] },
+    });
+    // Deferred, then filled in: one reply in the transcript, with its buttons.
+    expect((await answer(command, { type: 5, data: { flags: 64 } })).status).toBe(204);
+    const merge = { type: 2, style: 4, label: 'Merge', custom_id: 'merge:tok' };
+    const cancel = { type: 2, style: 2, label: 'Cancel', custom_id: 'merge-cancel:tok' };
+    await editOriginal(command, {
+      embeds: [{ title: 'Link accounts?', description: 'The other account: **Telegram …0003 (chen)**.' }],
+      components: [{ type: 1, components: [merge, cancel] }],
+    });
+    const shown = (await api('GET', `/playground/transcript?after=${cursor}&wait=5000`)).body;
+    expect(shown.entries.map((e: any) => [e.kind, e.player])).toEqual([
+      ['discord_command', 'chen'],
+      ['discord_reply', 'chen'],
+    ]);
+    expect(shown.entries[0]).toMatchObject({ command: '/link code:ABCD234567', channel: 'general' });
+    const reply = shown.entries[1];
+    expect(reply).toMatchObject({
+      interaction_id: ran.body.interaction_id,
+      ephemeral: true,
+      edited: false,
+      embeds: [{ title: 'Link accounts?', description: 'The other account: **Telegram …0003 (chen)**.' }],
+      buttons: [
+        { custom_id: 'merge:tok', label: 'Merge', disabled: false },
+        { custom_id: 'merge-cancel:tok', label: 'Cancel', disabled: false },
+      ],
+    });
+
+    // Only chen sees the private reply; chen presses Merge and the bot updates the message.
+    expect(
+      await api('POST', '/playground/discord/press', {
+        player: 'boris',
+        message_id: reply.message_id,
+        custom_id: 'merge:tok',
+      }),
+    ).toEqual({
+      status: 404,
+      body: {
+        error: `no bot message for message ${reply.message_id} that boris can see (it is another player's private reply)`,
+      },
+    });
+    const pressed = await api('POST', '/playground/discord/press', {
+      player: 'chen',
+      interaction_id: ran.body.interaction_id,
+      custom_id: 'merge:tok',
+    });
+    expect(pressed.status).toBe(200);
+    const press = await interactionCreated(pressed.body.interaction_id);
+    expect(press).toMatchObject({
+      type: 3,
+      data: { custom_id: 'merge:tok', component_type: 2 },
+      message: { id: reply.message_id },
+      member: { user: { id: chenId } },
+    });
+    await answer(press, { type: 7, data: { content: '✅ Accounts merged.', embeds: [], components: [] } });
+    const after: any[] = await waitUntil(
+      async () => {
+        const more = (await api('GET', `/playground/transcript?after=${shown.cursor}`)).body.entries;
+        return more.length >= 2 ? more : null;
+      },
+      5_000,
+      'the press and the updated reply',
+    );
+    expect(after.map((e: any) => [e.kind, e.player, e.label ?? e.content])).toEqual([
+      ['discord_press', 'chen', 'Merge'],
+      ['discord_reply', 'chen', '✅ Accounts merged.'],
+    ]);
+    expect(after[1]).toMatchObject({ message_id: reply.message_id, edited: true, buttons: [] });
+
+    // The button is gone: a second press is refused before it reaches the bot.
+    const interactions = dispatches.filter((d) => d.t === 'INTERACTION_CREATE').length;
+    expect(
+      await api('POST', '/playground/discord/press', {
+        player: 'chen',
+        message_id: reply.message_id,
+        custom_id: 'merge:tok',
+      }),
+    ).toEqual({ status: 409, body: { error: 'the message has no button "merge:tok" (any more)' } });
+
+    // Sub-commands and user options arrive as Discord sends them.
+    const notify = await api('POST', '/playground/discord/command', { player: 'boris', name: 'notify off' });
+    expect((await interactionCreated(notify.body.interaction_id)).data.options).toEqual([
+      { name: 'off', type: 1, options: [] },
+    ]);
+    expect((await interactionCreated(notify.body.interaction_id)).locale).toBe('ru');
+    const profile = await api('POST', '/playground/discord/command', {
+      player: 'boris',
+      name: 'profile',
+      options: { member: 'chen' },
+    });
+    const asked = await interactionCreated(profile.body.interaction_id);
+    expect(asked.data.options).toEqual([{ name: 'member', type: 6, value: chenId }]);
+    expect(asked.data.resolved.users[chenId]).toMatchObject({ global_name: 'chen' });
+    expect(dispatches.filter((d) => d.t === 'INTERACTION_CREATE').length).toBe(interactions + 2);
+  } finally {
+    socket.close();
+  }
+});
+
+it('refuses a slash command Discord’s client would not send, saying why', async () => {
+  const before = (await api('GET', '/playground/transcript')).body.cursor;
+  const refused = async (body: object) => (await api('POST', '/playground/discord/command', body)).body.error;
+  expect(await refused({ player: 'alice', name: 'dance' })).toBe(
+    'no command "/dance"; commands: profile, top, daily, link, notify',
+  );
+  expect(await refused({ player: 'alice', name: 'link', options: { code: 42 } })).toBe(
+    'option "code" of /link must be a non-empty string',
+  );
+  expect(await refused({ player: 'alice', name: 'link', options: { pin: '1' } })).toBe(
+    '/link has no option "pin"; options: code',
+  );
+  expect(await refused({ player: 'alice', name: 'top', options: { page: 0 } })).toBe(
+    'option "page" of /top must be 1–1000',
+  );
+  expect(await refused({ player: 'alice', name: 'notify' })).toBe('/notify needs one of: /notify on, /notify off');
+  expect(await refused({ player: 'alice', name: 'profile', options: { member: 'mallory' } })).toBe(
+    'no test player "mallory"; players: alice, boris, chen',
+  );
+  expect(
+    (await api('POST', '/playground/discord/command', { player: 'alice', name: 'daily', channel: 'lounge' })).status,
+  ).toBe(404);
+  expect(
+    (await api('POST', '/playground/discord/press', { player: 'alice', message_id: '1', custom_id: 'x' })).body,
+  ).toEqual({ error: 'no bot message for message 1' });
+  expect((await api('GET', '/playground/transcript')).body.cursor).toBe(before);
+});
