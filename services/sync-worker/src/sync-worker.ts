@@ -4,6 +4,7 @@ import {
   completeEvents,
   deadLetterEvents,
   EVENTS_CHANNEL,
+  listenForEvents,
   loadRankRoleIds,
   loadRecipients,
   markUnreachable,
@@ -13,6 +14,7 @@ import {
   type CompletedEvent,
   type DeadEvent,
   type DeliveryRecord,
+  type EventListener,
   type Logger,
   type RetriedEvent,
   type UnreachableTarget,
@@ -21,7 +23,6 @@ import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
 import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
 import { effectsOf, LOCAL_EVENT_TYPES } from './event-handlers';
-import { listenForEvents, type EventListener } from './event-listener';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 
 export interface SyncWorkerOptions {
