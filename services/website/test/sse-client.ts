@@ -37,10 +37,18 @@ export function openSse(url: string, headers: Record<string, string> = {}): Prom
           const data: string[] = [];
           let any = false;
           for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments.push(line.slice(1).trim());
-            else if (line.startsWith('id: ')) ((event.id = line.slice(4)), (any = true));
-            else if (line.startsWith('event: ')) ((event.event = line.slice(7)), (any = true));
-            else if (line.startsWith('data: ')) (data.push(line.slice(6)), (any = true));
+            if (line.startsWith(':')) {
+              comments.push(line.slice(1).trim());
+              continue;
+            }
+            const colon = line.indexOf(': ');
+            const field = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 2);
+            if (field === 'id') event.id = value;
+            else if (field === 'event') event.event = value;
+            else if (field === 'data') data.push(value);
+            else continue;
+            any = true;
           }
           event.data = data.join('\n');
           if (any && (data.length > 0 || event.id)) events.push(event);
