@@ -11,6 +11,7 @@
  * only then stops PostgreSQL. A second Ctrl-C stops the services at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -22,13 +23,24 @@ interface ServiceSpec {
   port: number;
   /** Variables without which the service cannot do its job: it is left off, and we say so. */
   requires: string[];
+  /** Defaults for this machine when a variable is unset (e.g. a session secret for this run). */
+  defaults?: (port: string) => Record<string, string>;
+  /** What to open in a browser, besides /healthz. */
+  site?: boolean;
 }
 
 const SERVICES: ServiceSpec[] = [
   { name: 'sync-worker', port: 8083, requires: [] },
   { name: 'telegram', port: 8081, requires: ['TELEGRAM_BOT_TOKEN'] },
   { name: 'discord', port: 8082, requires: ['DISCORD_TOKEN'] },
-  { name: 'website', port: 3000, requires: [] },
+  {
+    name: 'website',
+    port: 3000,
+    requires: [],
+    site: true,
+    // Sessions signed with a secret made for this run: a restart signs everyone out.
+    defaults: (port) => ({ SESSION_SECRET: randomBytes(32).toString('hex'), PUBLIC_URL: `http://localhost:${port}` }),
+  },
 ];
 
 const root = path.resolve(__dirname, '../..');
@@ -127,10 +139,13 @@ async function supervise() {
       say(`${spec.name}: off (set ${missing.join(', ')} to start it)`);
       return;
     }
-    const env = {
+    const port = process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port);
+    const defaults = Object.entries(spec.defaults?.(port) ?? {}).filter(([name]) => !process.env[name]);
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(defaults),
       ...process.env,
       DATABASE_URL: databaseUrl,
-      PORT: process.env[`${spec.name.toUpperCase().replace('-', '_')}_PORT`] ?? String(spec.port),
+      PORT: port,
     };
     const child = spawn(process.execPath, [...process.execArgv, entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const color = colors[i % colors.length]!;
@@ -142,6 +157,7 @@ async function supervise() {
     });
     children.push({ name: spec.name, child });
     say(`${spec.name}: http://localhost:${env.PORT}/healthz`);
+    if (spec.site) say(`${spec.name}: open ${env.PUBLIC_URL ?? `http://localhost:${env.PORT}`}/`);
   });
   if (children.length === 0) say('no service is built: run `make build`');
 }

@@ -41,6 +41,7 @@ it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', as
       TELEGRAM_API_ROOT: fake.url,
       TELEGRAM_PORT: '0',
       SYNC_WORKER_PORT: '0',
+      WEBSITE_PORT: '0',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,10 +55,14 @@ it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', as
     await waitUntil(
       () => {
         if (launcher.exitCode !== null) throw new Error(`the launcher exited early:\n${output}`);
-        return output.includes('telegram bot up (long polling)') && output.includes('listening for new events');
+        return (
+          output.includes('telegram bot up (long polling)') &&
+          output.includes('listening for new events') &&
+          output.includes('website up')
+        );
       },
       60_000,
-      'both services to start',
+      'the services to start',
     );
     const pgPort = Number(/127\.0\.0\.1:(\d+)\/ttfd/.exec(output)![1]);
     expect(await portOpen(pgPort)).toBe(true);
@@ -67,13 +72,13 @@ it('stops every service with one drain each, then PostgreSQL, on one Ctrl-C', as
 
     const lines = output.split('\n');
     const of = (service: string, text: string) => lines.filter((l) => l.includes(`[${service}]`) && l.includes(text));
-    for (const service of ['sync-worker', 'telegram']) {
+    for (const service of ['sync-worker', 'telegram', 'website']) {
       expect(of(service, '"msg":"draining"')).toHaveLength(1);
       expect(of(service, 'drained; exiting')).toHaveLength(1);
       expect(of(service, 'second signal')).toHaveLength(0);
     }
     const at = (text: string) => lines.findIndex((l) => l.includes(text));
-    const exitedAt = [at('sync-worker exited (code 0)'), at('telegram exited (code 0)')];
+    const exitedAt = [at('sync-worker exited (code 0)'), at('telegram exited (code 0)'), at('website exited (code 0)')];
     expect(exitedAt.every((i) => i >= 0)).toBe(true);
     expect(at('stopping PostgreSQL')).toBeGreaterThan(Math.max(...exitedAt));
     expect(output).not.toContain('terminating connection due to administrator command');

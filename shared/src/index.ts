@@ -18,6 +18,7 @@ export { ActivityCooldown } from './db/entities/activity-cooldown.entity';
 export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
+export { WebsiteSession, WebsiteLoginThrottle } from './db/entities/website-session.entity';
 export {
   LeaderboardBand,
   LeaderboardScore,

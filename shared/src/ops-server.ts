@@ -16,7 +16,12 @@ export interface OpsServerOptions {
   readyTimeoutMs?: number;
   /** Extra routes on the same port, keyed by `METHOD /path` (e.g. the Telegram webhook). */
   routes?: Record<string, Route>;
+  /** Every other request (a web application such as the website); without it they get 404 or 405. */
+  app?: Route;
 }
+
+/** The paths the ops server answers itself, whatever `app` is. */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface OpsServer {
   server: http.Server;
@@ -26,7 +31,7 @@ export interface OpsServer {
 
 /** The one HTTP port of a service: /healthz, /readyz, /metrics and any extra routes. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const { registry, log, ready, routes = {}, readyTimeoutMs = 2_000 } = options;
+  const { registry, log, ready, routes = {}, app, readyTimeoutMs = 2_000 } = options;
   const checkReady = async () => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -48,6 +53,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     };
     const handle = async () => {
       if (route) return route(req, res);
+      if (app && !OPS_PATHS.has(path)) return app(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') return done(405, 'method not allowed\n');
       if (path === '/healthz') return done(200, 'ok\n');
       if (path === '/readyz') {

@@ -37,6 +37,8 @@ export interface ServiceParts {
   ready: () => Promise<unknown>;
   /** Extra routes on the service's port, keyed by `METHOD /path` (a webhook). */
   routes?: Record<string, Route>;
+  /** Every other request on the service's port (the website's application). */
+  app?: Route;
   /** Runs once the port is listening (register a webhook, say). */
   listening?: (port: number) => Promise<void>;
   /** Finishes the work in hand, takes no more, and releases connections. */
@@ -81,6 +83,7 @@ export async function startService<C extends { PORT: number }, P extends Service
         return parts.ready();
       },
       routes: parts.routes,
+      app: parts.app,
     });
     spec.log.info({ port: ops.port }, 'serving /healthz, /readyz and /metrics');
     await parts.listening?.(ops.port);

@@ -14,6 +14,7 @@ import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
+import { WebsiteLoginThrottle, WebsiteSession } from './entities/website-session.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
 import { Identity1764200000000 } from './migrations/1764200000000-Identity';
 import { EventDelivery1764300000000 } from './migrations/1764300000000-EventDelivery';
@@ -24,6 +25,7 @@ import { LeaderboardChangesKey1764650000000 } from './migrations/1764650000000-L
 import { DeliveryHardening1764700000000 } from './migrations/1764700000000-DeliveryHardening';
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
+import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -49,6 +51,8 @@ export const entities = [
   LeaderboardScore,
   LeaderboardCell,
   LeaderboardChange,
+  WebsiteSession,
+  WebsiteLoginThrottle,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -63,6 +67,7 @@ export const migrations = [
   DeliveryHardening1764700000000,
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
+  WebsiteSessions1765200000000,
 ];
 
 export interface DataSourceOptions {

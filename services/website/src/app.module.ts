@@ -1,0 +1,19 @@
+/**
+ * The website's modules, listed: one line each. A feature module holds its controllers and
+ * what they need; the shared parts (config, pool, domain) come from DepsModule, and every
+ * request passes CoreModule's middleware (CSRF, the signed-in player, the language).
+ */
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { CoreModule } from './core/core.module';
+import { DepsModule, type WebsiteDeps } from './core/deps';
+import { HomeModule } from './home/home.controller';
+
+/** Every feature of the site. Add a module here to serve it. */
+export const FEATURE_MODULES: Type[] = [HomeModule];
+
+@Module({})
+export class AppModule {
+  static register(deps: WebsiteDeps, features: Type[] = FEATURE_MODULES): DynamicModule {
+    return { module: AppModule, imports: [DepsModule.register(deps), CoreModule, ...features] };
+  }
+}

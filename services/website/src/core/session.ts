@@ -1,0 +1,98 @@
+/**
+ * Sessions in PostgreSQL (connect-pg-simple over the `website_sessions` table the
+ * migrations create): every replica reads the same sessions. The cookie is HttpOnly,
+ * SameSite=Lax, and Secure whenever the site's public URL is HTTPS (behind a proxy, set
+ * TRUST_PROXY so the site sees the original scheme).
+ */
+import { randomBytes } from 'node:crypto';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import type { Request } from 'express';
+import type { Pool } from 'pg';
+import type { Locale } from '@ttfd/shared';
+import type { WebsiteConfig } from '../config';
+
+export const SESSION_COOKIE = 'ttfd.sid';
+export const SESSION_MAX_AGE_MS = 30 * 24 * 60 * 60_000;
+
+declare module 'express-session' {
+  /** What a session holds. */
+  interface SessionData {
+    /** The signed-in account (a unified user id), absent for visitors. */
+    userId?: string;
+    /** The synchronizer token every state-changing request must carry. */
+    csrfToken?: string;
+    /** The language chosen with the switch; Accept-Language decides until then. */
+    locale?: Locale;
+    /** When the player last proved their password (or Discord login), for privacy actions. */
+    authenticatedAt?: number;
+    /** The open Discord OAuth2 flow: its state (single use), what it is for, when it began. */
+    discordOAuth?: { state: string; purpose: 'login' | 'link'; linkedRoles: boolean; startedAt: number };
+    /** The open Telegram Login Widget flow's nonce from the identity domain. */
+    telegramLogin?: { sessionNonce: string; expiresAt: number };
+    /** A link waiting for this session's confirmation (its token from the identity domain). */
+    pendingConfirmation?: { confirmToken: string; expiresAt: number };
+    /** One message to show on the next page (after a redirect). */
+    notice?: { kind: 'ok' | 'error'; key: string; params?: Record<string, string | number> };
+  }
+}
+
+export interface SessionStore {
+  middleware: ReturnType<typeof session>;
+  /** Stops the store's pruning timer. */
+  close(): void;
+}
+
+export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionStore {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({
+    pool,
+    tableName: 'website_sessions',
+    createTableIfMissing: false,
+    pruneSessionInterval: 15 * 60,
+    errorLog: () => undefined,
+  });
+  const secure = config.PUBLIC_URL.startsWith('https://');
+  const middleware = session({
+    name: SESSION_COOKIE,
+    secret: config.SESSION_SECRET,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    proxy: config.TRUST_PROXY !== false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MAX_AGE_MS },
+  });
+  return { middleware, close: () => store.close() };
+}
+
+/** The session's CSRF token, made on first use. */
+export function csrfTokenOf(req: Request): string {
+  req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  return req.session.csrfToken;
+}
+
+/**
+ * A fresh session id for a sign-in (no fixation): the old session's language is kept, its
+ * flows are not, and a new CSRF token is made.
+ */
+export function startSignedInSession(req: Request, userId: string, now: Date): Promise<void> {
+  const locale = req.session.locale;
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+      req.session.userId = userId;
+      req.session.authenticatedAt = now.getTime();
+      if (locale) req.session.locale = locale;
+      req.session.save((saveErr) =>
+        saveErr ? reject(saveErr instanceof Error ? saveErr : new Error(String(saveErr))) : resolve(),
+      );
+    });
+  });
+}
+
+export function endSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    req.session.destroy((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())),
+  );
+}

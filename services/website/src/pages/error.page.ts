@@ -1,0 +1,14 @@
+import type { ErrorCode } from '../core/errors';
+import { html } from './html';
+import { layout } from './layout';
+import type { PageContext } from './page-context';
+
+export function renderErrorPage(ctx: PageContext, status: number, code: ErrorCode): string {
+  return layout(ctx, {
+    title: ctx.t.errorTitle,
+    body: html`<h1>${ctx.t.errorTitle}</h1>
+      <p role="alert">${ctx.t.errors[code]}</p>
+      <p class="muted">HTTP ${status}</p>
+      <p><a href="/">${ctx.t.backHome}</a></p>`,
+  });
+}

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { spawnMain } from '@ttfd/testing';
+import { csrfOf, startTestWebsite, visibleText, type TestWebsite } from './harness';
+
+let site: TestWebsite;
+
+beforeAll(async () => {
+  site = await startTestWebsite();
+});
+afterAll(() => site.stop());
+
+describe('the website service', () => {
+  it('serves /healthz, /readyz and /metrics on the same port as the pages', async () => {
+    const browser = site.browser();
+    await browser.get('/healthz').expect(200, 'ok\n');
+    await browser.get('/readyz').expect(200, 'ready\n');
+    await browser.get('/').set('accept-language', 'en').expect(200);
+    const metrics = await browser.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(
+      /ttfd_http_request_duration_seconds_count\{service="website",method="GET",route="\/",status="200"\} [1-9]/,
+    );
+    expect(metrics.text).not.toMatch(/route="\/healthz"/);
+  });
+
+  it('labels requests by route template, never by the path a visitor typed', async () => {
+    await site.browser().get('/no/such/page/12345').expect(404);
+    const metrics = await site.browser().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/route="unmatched",status="404"/);
+    expect(metrics.text).not.toContain('12345');
+  });
+
+  it('shows the home page with landmarks, a CSP without inline script, and no session cookie flags missing', async () => {
+    const res = await site.browser().get('/').set('accept-language', 'en-GB,en;q=0.9').expect(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self' https://telegram.org");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toMatch(/<main id="main"/);
+    expect(res.text).not.toMatch(/<script>(?!<\/script>)/);
+    expect(visibleText(res.text)).toContain('Nobody has earned XP yet.');
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/ttfd\.sid=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+  });
+
+  it('answers in Russian unless the browser prefers English', async () => {
+    const res = await site.browser().get('/').set('accept-language', 'de-DE,de;q=0.9').expect(200);
+    expect(res.text).toContain('<html lang="ru">');
+    expect(visibleText(res.text)).toContain('Пока никто не получил опыта.');
+  });
+
+  it('remembers the language switch in the session', async () => {
+    const browser = site.browser();
+    const csrf = await csrfOf(browser);
+    await browser
+      .post('/locale')
+      .type('form')
+      .send({ _csrf: csrf, locale: 'en', back: '/?x=1' })
+      .expect(303)
+      .expect('location', '/?x=1');
+    const res = await browser.get('/').set('accept-language', 'ru').expect(200);
+    expect(res.text).toContain('<html lang="en">');
+  });
+
+  it('never redirects the language switch off the site', async () => {
+    const browser = site.browser();
+    const csrf = await csrfOf(browser);
+    await browser
+      .post('/locale')
+      .type('form')
+      .send({ _csrf: csrf, locale: 'ru', back: '//evil.example/' })
+      .expect(303)
+      .expect('location', '/');
+  });
+
+  it('refuses a state-changing request without the CSRF token, in the one error shape', async () => {
+    const browser = site.browser();
+    await csrfOf(browser);
+    const page = await browser.post('/locale').type('form').send({ locale: 'en' }).set('accept-language', 'en');
+    expect(page.status).toBe(403);
+    expect(visibleText(page.text)).toContain('The form has expired or did not come from this site');
+    const api = await browser.post('/api/v1/anything').send({}).set('x-csrf-token', 'forged');
+    expect(api.status).toBe(403);
+    expect(api.body).toEqual({ error: { code: 'csrf_failed', message: expect.any(String) } });
+  });
+
+  it('answers bad input with 400 naming the field', async () => {
+    const browser = site.browser();
+    const csrf = await csrfOf(browser);
+    const res = await browser
+      .post('/locale')
+      .set('accept-language', 'en')
+      .set('x-csrf-token', csrf)
+      .send({ locale: 'de' });
+    expect(res.status).toBe(400);
+    expect(visibleText(res.text)).toContain('The request was not understood');
+  });
+
+  it('answers unknown API paths with a JSON 404 and malformed JSON with a JSON 400', async () => {
+    const browser = site.browser();
+    const missing = await browser.get('/api/v1/nothing-here').expect(404);
+    expect(missing.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    const csrf = await csrfOf(browser);
+    const malformed = await browser
+      .post('/api/v1/link-codes')
+      .set('x-csrf-token', csrf)
+      .set('content-type', 'application/json')
+      .send('{"not json');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ error: { code: 'bad_request', message: expect.any(String) } });
+  });
+
+  it('serves the static stylesheet and script', async () => {
+    await site.browser().get('/static/site.css').expect(200).expect('content-type', /css/);
+    await site
+      .browser()
+      .get('/static/site.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
+  });
+});
+
+describe('configuration', () => {
+  it('names the bad variable and exits non-zero', async () => {
+    const main = spawnMain(path.join(__dirname, '../src/main.ts'), {
+      DATABASE_URL: site.db.url,
+      SESSION_SECRET: 'too-short',
+      PORT: '0',
+    });
+    expect(await main.exited).toBe(78);
+    expect(main.output()).toContain('SESSION_SECRET: must be at least 32 characters');
+  });
+});
