@@ -25,7 +25,6 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse) {
   openLiveStream(req, res, {
     pool: db.pool,
     hub,
-    metrics,
     log: createLogger('website-test', 'silent'),
     userId: url.searchParams.get('user')!,
     after: (req.headers['last-event-id'] as string | undefined) ?? url.searchParams.get('after'),
@@ -74,6 +73,7 @@ beforeAll(async () => {
   hub = createLiveHub({
     connect: () => new Client({ connectionString: db.url, application_name: APP }),
     log: createLogger('website-test', 'silent'),
+    metrics,
   });
   await waitUntil(() => hub.listening, 10_000, 'the LISTEN connection');
   server = http.createServer(handler);

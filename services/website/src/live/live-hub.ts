@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import type { LiveMetrics } from './live-metrics';
 import { LIVE_CHANNEL, listenForEvents, type EventListener, type LiveUpdate, type Logger } from '@ttfd/shared';
 
 /** One open stream's side of the hub. */
@@ -8,6 +9,8 @@ export interface LiveSubscriber {
   deliver(update: LiveUpdate): void;
   /** The listener (re)connected: updates may have been missed, read them from the log. */
   resync(): void;
+  /** The replica is shutting down: close the stream (the browser resumes on another replica). */
+  end(): void;
 }
 
 export interface LiveHub {
@@ -17,6 +20,8 @@ export interface LiveHub {
   readonly subscribers: number;
   /** True while the LISTEN connection is up. */
   readonly listening: boolean;
+  readonly metrics: LiveMetrics;
+  /** Ends every open stream and closes the LISTEN connection. */
   stop(): Promise<void>;
 }
 
@@ -24,6 +29,7 @@ export interface LiveHubOptions {
   /** A new, unconnected client for the replica's one LISTEN connection. */
   connect: () => Client;
   log: Logger;
+  metrics: LiveMetrics;
   checkEveryMs?: number;
 }
 
@@ -87,7 +93,9 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     get listening() {
       return listener.listening;
     },
+    metrics: options.metrics,
     async stop() {
+      for (const set of [...byUser.values()]) for (const s of [...set]) s.end();
       await listener.stop();
     },
   };

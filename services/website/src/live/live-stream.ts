@@ -2,12 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pool } from 'pg';
 import { findLiveUpdatesSince, type LiveUpdate, type Logger } from '@ttfd/shared';
 import type { LiveHub } from './live-hub';
-import type { LiveMetrics } from './live-metrics';
 
 export interface LiveStreamOptions {
   pool: Pool;
   hub: LiveHub;
-  metrics: LiveMetrics;
   log: Logger;
   userId: string;
   /**
@@ -38,7 +36,8 @@ const frame = (u: LiveUpdate) => `id: ${u.seq}\nevent: update\ndata: ${JSON.stri
  * the browser's automatic reconnection resumes from the log with `Last-Event-ID`.
  */
 export function openLiveStream(req: IncomingMessage, res: ServerResponse, options: LiveStreamOptions): void {
-  const { pool, hub, metrics, log, userId } = options;
+  const { pool, hub, log, userId } = options;
+  const { metrics } = hub;
   let lastSeq: bigint | null = options.after === null ? null : BigInt(options.after);
   let replaying = false;
   let held: LiveUpdate[] = [];
@@ -139,6 +138,10 @@ export function openLiveStream(req: IncomingMessage, res: ServerResponse, option
     },
     resync() {
       if (!closed && !replaying) void replay();
+    },
+    end() {
+      close();
+      res.end();
     },
   });
   const heartbeat = setInterval(() => {
