@@ -17,7 +17,8 @@ export interface HttpLoadResult {
 export async function runHttpLoad(options: {
   url: string;
   path: (i: number) => string;
-  headers?: Record<string, string>;
+  /** Headers of request i (e.g. a different signed-in player per request). */
+  headers?: (i: number) => Record<string, string>;
   connections: number;
   seconds: number;
 }): Promise<HttpLoadResult> {
@@ -30,8 +31,9 @@ export async function runHttpLoad(options: {
   const one = () =>
     new Promise<void>((resolve) => {
       const started = performance.now();
+      const i = issued++;
       const req = http.get(
-        { host: target.hostname, port: target.port, path: options.path(issued++), agent, headers: options.headers },
+        { host: target.hostname, port: target.port, path: options.path(i), agent, headers: options.headers?.(i) },
         (res) => {
           res.resume();
           res.on('end', () => {
