@@ -19,6 +19,7 @@ export { TelegramLoginFlow } from './db/entities/telegram-login-flow.entity';
 export { RefusedTarget } from './db/entities/unreachable-target.entity';
 export { DiscordMessageMark, DiscordVoiceSession } from './db/entities/discord-activity.entity';
 export { WebsiteSession, WebsiteLoginThrottle } from './db/entities/website-session.entity';
+export { WebsiteCredential } from './db/entities/website-credential.entity';
 export {
   LeaderboardBand,
   LeaderboardScore,
@@ -58,6 +59,7 @@ export {
 export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
+export * from './identity/passwords';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

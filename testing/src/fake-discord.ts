@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { listenFake, readBody, sendJson, sleep } from './http-fake';
 import { startFakeGateway, type FakeGateway } from './fake-discord-gateway';
+import { createFakeDiscordOAuth, type FakeDiscordOAuth } from './fake-discord-oauth';
 
 /** One REST request the fake received (path without the /api/v10 prefix). */
 export interface DiscordCall {
@@ -64,6 +65,8 @@ export interface FakeDiscord {
   commands: unknown[];
   /** The gateway WebSocket on the same port (its URL is what GET /gateway/bot answers). */
   gateway: FakeGateway;
+  /** OAuth2 (authorize, token) and the user-token endpoints, on the same port. */
+  oauth: FakeDiscordOAuth;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
     delayMs: 0,
     commands: [],
     gateway: null as unknown as FakeGateway,
+    oauth: createFakeDiscordOAuth(BOT_USER.id),
     addMember(guildId, userId, roles = []) {
       if (!members.has(guildId)) members.set(guildId, new Map());
       members.get(guildId)!.set(userId, [...roles]);
@@ -232,11 +236,12 @@ export async function startFakeDiscord(): Promise<FakeDiscord> {
   const started = await listenFake((req, res) => {
     const run = async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      if (fake.oauth.handle(req, res, url, raw)) return;
       const match = /^\/api\/v10(\/.*)$/.exec(url.pathname);
       if (!match) return fail(res, { status: 404, code: 0, message: '404: Not Found' });
       const path = match[1]!;
       const method = req.method ?? 'GET';
-      const raw = await readBody(req);
       const body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
       const auth = req.headers.authorization;
       const reason = req.headers['x-audit-log-reason'];

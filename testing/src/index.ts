@@ -21,6 +21,15 @@ export {
   type GatewaySession,
   type MessageInput,
 } from './fake-discord-gateway';
+export {
+  createFakeDiscordOAuth,
+  type FakeDiscordOAuth,
+  type FakeOAuthApplication,
+  type FakeOAuthTokens,
+  type FakeOAuthUser,
+  type OAuthCall,
+  type RoleConnectionPut,
+} from './fake-discord-oauth';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
 export { waitUntil, sleep } from './http-fake';

@@ -6,13 +6,22 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
 import { DepsModule, type WebsiteDeps } from './core/deps';
+import { AccountsModule } from './accounts/accounts.controller';
 import { HomeModule } from './home/home.controller';
+import { ProfileModule } from './profile/profile.controller';
 import { LeaderboardModule } from './leaderboard/leaderboard.controller';
 import { LiveModule } from './live/live.controller';
 import { AdminModule } from './admin/admin.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
-export const FEATURE_MODULES: Type[] = [HomeModule, LeaderboardModule, LiveModule, AdminModule];
+export const FEATURE_MODULES: Type[] = [
+  HomeModule,
+  AccountsModule,
+  ProfileModule,
+  LeaderboardModule,
+  LiveModule,
+  AdminModule,
+];
 
 @Module({})
 export class AppModule {

@@ -80,3 +80,14 @@ export function visibleText(page: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The value of one series in /metrics text (labels in any order; 0 when absent). */
+export function metricValue(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const has = Object.entries(labels).every(([k, v]) => match[2]!.includes(`${k}="${v}"`));
+    if (has) return Number(match[3]);
+  }
+  return 0;
+}

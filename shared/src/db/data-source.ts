@@ -13,6 +13,7 @@ import { DiscordMessageMark, DiscordVoiceSession } from './entities/discord-acti
 import { RefusedTarget } from './entities/unreachable-target.entity';
 import { TelegramLoginFlow } from './entities/telegram-login-flow.entity';
 import { ActivityCooldown } from './entities/activity-cooldown.entity';
+import { WebsiteCredential } from './entities/website-credential.entity';
 import { LeaderboardBand, LeaderboardCell, LeaderboardChange, LeaderboardScore } from './entities/leaderboard.entity';
 import { WebsiteLoginThrottle, WebsiteSession } from './entities/website-session.entity';
 import { Initial1764100000000 } from './migrations/1764100000000-Initial';
@@ -26,6 +27,7 @@ import { DeliveryHardening1764700000000 } from './migrations/1764700000000-Deliv
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
+import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -53,6 +55,7 @@ export const entities = [
   LeaderboardChange,
   WebsiteSession,
   WebsiteLoginThrottle,
+  WebsiteCredential,
 ];
 
 /** Every migration, in order. New ones are appended here; nothing is loaded from folders. */
@@ -68,6 +71,7 @@ export const migrations = [
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
   WebsiteSessions1765200000000,
+  WebsiteCredentials1765300000000,
 ];
 
 export interface DataSourceOptions {

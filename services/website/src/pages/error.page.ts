@@ -1,9 +1,8 @@
-import type { ErrorCode } from '../core/errors';
 import { html } from './html';
 import { layout } from './layout';
 import type { PageContext } from './page-context';
 
-export function renderErrorPage(ctx: PageContext, status: number, code: ErrorCode): string {
+export function renderErrorPage(ctx: PageContext, status: number, code: keyof PageContext['t']['errors']): string {
   return layout(ctx, {
     title: ctx.t.errorTitle,
     body: html`<h1>${ctx.t.errorTitle}</h1>

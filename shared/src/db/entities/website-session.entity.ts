@@ -21,7 +21,7 @@ export class WebsiteSession {
 }
 
 /**
- * Failed website sign-ins in the current window, per account (the SHA-256 of the lower-cased
+ * Website sign-in attempts in the current window, per account (the SHA-256 of the lower-cased
  * email) and per client address (the SHA-256 of the address), shared by every replica.
  *
  * Read-only outside the website's sign-in throttle.
@@ -29,7 +29,7 @@ export class WebsiteSession {
 @Entity({ name: 'website_login_throttles' })
 @Check('website_login_throttles_scope_check', `scope IN ('account', 'address')`)
 @Check('website_login_throttles_key_hash_check', 'octet_length(key_hash) = 32')
-@Check('website_login_throttles_failures_check', 'failures >= 0')
+@Check('website_login_throttles_attempts_check', 'attempts >= 0')
 @Index('website_login_throttles_window_idx', ['windowStartedAt'])
 export class WebsiteLoginThrottle {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'website_login_throttles_pkey' })
@@ -39,7 +39,7 @@ export class WebsiteLoginThrottle {
   keyHash!: Buffer;
 
   @Column({ type: 'integer' })
-  failures!: number;
+  attempts!: number;
 
   @Column({ name: 'window_started_at', type: 'timestamptz' })
   windowStartedAt!: Date;

@@ -19,7 +19,7 @@ export class WebsiteSessions1765200000000 implements MigrationInterface {
       CREATE TABLE website_login_throttles (
         scope text NOT NULL CHECK (scope IN ('account', 'address')),
         key_hash bytea NOT NULL CHECK (octet_length(key_hash) = 32),
-        failures integer NOT NULL CHECK (failures >= 0),
+        attempts integer NOT NULL CHECK (attempts >= 0),
         window_started_at timestamptz NOT NULL,
         PRIMARY KEY (scope, key_hash)
       )`);

@@ -1,0 +1,158 @@
+import {
+  achievementName,
+  describeEvent,
+  PLATFORMS,
+  platformName,
+  rankName,
+  type DescribedEvent,
+  type PlayerProfile,
+  type SourcePlatform,
+} from '@ttfd/shared';
+import { html, type Html } from '../pages/html';
+import { csrfField, layout } from '../pages/layout';
+import type { PageContext } from '../pages/page-context';
+
+const number = (ctx: PageContext, n: number) => n.toLocaleString(ctx.locale === 'ru' ? 'ru-RU' : 'en-GB');
+
+export const nameOf = (ctx: PageContext, profile: PlayerProfile): string =>
+  profile.displayName ?? (profile.username ? `@${profile.username}` : ctx.t.profile.unnamed);
+
+function sourceName(ctx: PageContext, source: SourcePlatform): string {
+  return source === 'system' ? ctx.t.siteName : platformName(source, ctx.locale);
+}
+
+function summary(ctx: PageContext, profile: PlayerProfile): Html {
+  const t = ctx.t.profile;
+  const rank = rankName(profile.rank.id, ctx.locale);
+  const next = profile.next;
+  const hours = Math.floor(profile.stats.voiceTime / 3600);
+  const minutes = Math.floor((profile.stats.voiceTime % 3600) / 60);
+  return html`<section aria-labelledby="rank-heading">
+      <h2 id="rank-heading">${t.rank}: <span class="rank" data-live="rank">${rank}</span></h2>
+      ${
+        next
+          ? html`<label for="rank-progress">${t.nextRank(rankName(next.id, ctx.locale), next.missing)}</label>
+              <progress id="rank-progress" max="100" value="${next.percent}">${next.percent}%</progress>`
+          : html`<p>${t.topRank}</p>`
+      }
+      <div class="cards">
+        <div class="card">
+          <div class="label">${t.xp}</div>
+          <div class="value" data-live="xp">${number(ctx, profile.xp)}</div>
+        </div>
+        <div class="card">
+          <div class="label">${t.coins}</div>
+          <div class="value" data-live="coins">${number(ctx, profile.coins)}</div>
+        </div>
+        <div class="card">
+          <div class="label">${t.seasonXp}</div>
+          <div class="value">${number(ctx, profile.seasonXp)}</div>
+        </div>
+      </div>
+    </section>
+    <section aria-labelledby="stats-heading">
+      <h2 id="stats-heading">${t.stats}</h2>
+      <dl class="cards">
+        <div class="card">
+          <dt>${t.gamesPlayed}</dt>
+          <dd class="value">${number(ctx, profile.stats.gamesPlayed)}</dd>
+        </div>
+        <div class="card">
+          <dt>${t.gamesWon}</dt>
+          <dd class="value">${number(ctx, profile.stats.gamesWon)}</dd>
+        </div>
+        <div class="card">
+          <dt>${t.messagesSent}</dt>
+          <dd class="value">${number(ctx, profile.stats.messagesSent)}</dd>
+        </div>
+        <div class="card">
+          <dt>${t.voiceTime}</dt>
+          <dd class="value">${t.voiceHours(hours, minutes)}</dd>
+        </div>
+        <div class="card">
+          <dt>${t.dailyStreak}</dt>
+          <dd class="value">${profile.stats.dailyStreak}</dd>
+        </div>
+      </dl>
+    </section>
+    <section aria-labelledby="achievements-heading">
+      <h2 id="achievements-heading">${t.achievements}</h2>
+      ${
+        profile.achievements.length === 0
+          ? html`<p>${t.noAchievements}</p>`
+          : html`<ul>
+              ${profile.achievements.map((key) => html`<li>${achievementName(key, ctx.locale)}</li>`)}
+            </ul>`
+      }
+    </section>`;
+}
+
+function activity(ctx: PageContext, profile: PlayerProfile): Html {
+  const t = ctx.t.profile;
+  return html`<section aria-labelledby="activity-heading">
+    <h2 id="activity-heading">${t.activity}</h2>
+    ${
+      profile.recentActivity.length === 0
+        ? html`<p>${t.noActivity}</p>`
+        : html`<ul class="plain" id="activity">
+            ${profile.recentActivity.map(
+              (entry) =>
+                html`<li>
+                  <time datetime="${entry.createdAt.toISOString()}"
+                    >${entry.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</time
+                  >
+                  ${describeEvent(entry as DescribedEvent, ctx.locale)}
+                  <span class="muted">(${t.via(sourceName(ctx, entry.source))})</span>
+                </li>`,
+            )}
+          </ul>`
+    }
+  </section>`;
+}
+
+function platforms(ctx: PageContext, profile: PlayerProfile): Html {
+  const t = ctx.t.profile;
+  const only = profile.platforms.length <= 1;
+  return html`<section aria-labelledby="platforms-heading">
+    <h2 id="platforms-heading">${t.platforms}</h2>
+    <ul class="plain">
+      ${PLATFORMS.map((platform) => {
+        const name = platformName(platform, ctx.locale);
+        if (!profile.platforms.includes(platform)) {
+          return html`<li>${name}: ${t.notLinked} — <a href="/link">${t.link}</a></li>`;
+        }
+        return html`<li>
+          ${name}: ${t.linked}
+          ${
+            only
+              ? null
+              : html`<form class="inline" method="post" action="/link/unlink">
+                  ${csrfField(ctx)}
+                  <input type="hidden" name="platform" value="${platform}" />
+                  <button type="submit" class="link" aria-label="${t.unlink}: ${name}">${t.unlink}</button>
+                </form>`
+          }
+        </li>`;
+      })}
+    </ul>
+  </section>`;
+}
+
+export function profilePage(ctx: PageContext, profile: PlayerProfile): string {
+  return layout(ctx, {
+    title: ctx.t.profile.title,
+    body: html`<h1>${ctx.t.profile.title}: ${nameOf(ctx, profile)}</h1>
+      ${summary(ctx, profile)} ${platforms(ctx, profile)} ${activity(ctx, profile)}`,
+  });
+}
+
+export function playerPage(ctx: PageContext, profile: PlayerProfile): string {
+  const name = nameOf(ctx, profile);
+  return layout(ctx, {
+    title: ctx.t.profile.publicTitle(name),
+    head: html`<meta property="og:title" content="${name}" />
+      <meta property="og:description" content="${rankName(profile.rank.id, ctx.locale)} · ${profile.xp} XP" />`,
+    body: html`<h1>${name}</h1>
+      ${summary(ctx, profile)}`,
+  });
+}
