@@ -7,20 +7,28 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { CoreModule } from './core/core.module';
 import { DepsModule, type WebsiteDeps } from './core/deps';
 import { AccountsModule } from './accounts/accounts.controller';
+import { ApiModule } from './api/api.controller';
+import { DiscordOAuthModule } from './discord/discord-oauth.controller';
 import { HomeModule } from './home/home.controller';
+import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
+import { SettingsModule } from './settings/settings.controller';
 import { LeaderboardModule } from './leaderboard/leaderboard.controller';
 import { LiveModule } from './live/live.controller';
 import { AdminModule } from './admin/admin.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
 export const FEATURE_MODULES: Type[] = [
-  HomeModule,
-  AccountsModule,
-  ProfileModule,
-  LeaderboardModule,
-  LiveModule,
-  AdminModule,
+  HomeModule, // /
+  AccountsModule, // /signup, /login, /logout, /settings/password
+  DiscordOAuthModule, // /auth/discord
+  ProfileModule, // /profile, /players/:id
+  LinkingModule, // /link
+  SettingsModule, // /settings
+  ApiModule, // /api/v1: me, users/:id, link-codes
+  LeaderboardModule, // /leaderboard, /api/v1/leaderboard
+  LiveModule, // /api/v1/me/events (server-sent events)
+  AdminModule, // /admin, /api/v1/events/{stats,dead,:id/replay}
 ];
 
 @Module({})

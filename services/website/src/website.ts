@@ -10,6 +10,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { LoggerService, Type } from '@nestjs/common';
 import type { Logger } from '@ttfd/shared';
 import { AppModule, FEATURE_MODULES } from './app.module';
@@ -79,6 +80,17 @@ export async function createWebsite(deps: WebsiteDeps, features: Type[] = FEATUR
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '32kb' }));
   app.use(sessions.middleware);
+  const openApi = new DocumentBuilder()
+    .setTitle('TTFD website API')
+    .setDescription('One account and one progression across Telegram, Discord and the web')
+    .setVersion('1')
+    .addCookieAuth('ttfd.sid')
+    .build();
+  SwaggerModule.setup('api/v1/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: 'api/v1/openapi.json',
+  });
   await app.init();
   return {
     handler: server,

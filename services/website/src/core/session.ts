@@ -27,11 +27,25 @@ declare module 'express-session' {
     /** When the player last proved their password (or Discord login), for privacy actions. */
     authenticatedAt?: number;
     /** The open Discord OAuth2 flow: its state (single use), what it is for, when it began. */
-    discordOAuth?: { state: string; purpose: 'login' | 'link'; linkedRoles: boolean; startedAt: number };
+    discordOAuth?: {
+      state: string;
+      purpose: 'login' | 'link';
+      linkedRoles: boolean;
+      startedAt: number;
+      /** For 'link': the account that started it (only it may finish it). */
+      userId?: string;
+    };
     /** The open Telegram Login Widget flow's nonce from the identity domain. */
     telegramLogin?: { sessionNonce: string; expiresAt: number };
     /** A link waiting for this session's confirmation (its token from the identity domain). */
-    pendingConfirmation?: { confirmToken: string; expiresAt: number };
+    pendingConfirmation?: {
+      confirmToken: string;
+      expiresAt: number;
+      /** What the confirmation page names: the other account (masked), whose account stays, the totals after. */
+      other: { identities: { platform: string; shown: string }[]; names: string[] };
+      keeps: 'yours' | 'theirs';
+      after: { xp: number; coins: number } | null;
+    };
     /** One message to show on the next page (after a redirect). */
     notice?: { kind: 'ok' | 'error'; key: string; params?: Record<string, string | number> };
   }

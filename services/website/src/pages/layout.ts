@@ -61,8 +61,10 @@ function navigation(ctx: PageContext): Html {
 /** The notice the previous request left, by its key in the texts (`accounts.passwordChanged`). */
 function notice(ctx: PageContext): Html | null {
   if (!ctx.notice) return null;
-  let text: unknown = ctx.t;
-  for (const part of ctx.notice.key.split('.')) text = (text as Record<string, unknown> | undefined)?.[part];
+  let entry: unknown = ctx.t;
+  for (const part of ctx.notice.key.split('.')) entry = (entry as Record<string, unknown> | undefined)?.[part];
+  // A text with parameters is a function of them, in the order the notice lists them.
+  const text = typeof entry === 'function' ? String(entry(...Object.values(ctx.notice.params ?? {}))) : entry;
   if (typeof text !== 'string') return null;
   const role = ctx.notice.kind === 'error' ? 'alert' : 'status';
   return html`<p class="notice notice-${ctx.notice.kind}" role="${role}">${text}</p>`;

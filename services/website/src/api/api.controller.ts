@@ -1,0 +1,168 @@
+/**
+ * The JSON API, `/api/v1`: the same data as the pages. Errors use the one body
+ * `{ "error": { "code", "message", "details"? } }`; state-changing requests carry the
+ * session's CSRF token in `X-CSRF-Token` (from `GET /api/v1/me`). The OpenAPI document is
+ * served at `/api/v1/openapi.json`.
+ */
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Module,
+  Param,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { findProfile, rankName, type Linking, type PlayerProfile } from '@ttfd/shared';
+import { LINKING, POOL } from '../core/deps';
+import { CurrentPlayer, SignedInGuard } from '../core/current-player';
+import { WebsiteError } from '../core/errors';
+import { localeOf } from '../core/locale';
+import { csrfTokenOf } from '../core/session';
+import { parseBody, parseParams } from '../core/validation';
+import { websiteSideIdentity } from '../linking/account-identity';
+import { userIdParam } from '../profile/profile.controller';
+
+const redeemBody = z.object({ code: z.string().trim().min(1).max(64) });
+const ERROR_SCHEMA = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+      required: ['code', 'message'],
+    },
+  },
+};
+
+/** What anyone may see of a player. */
+function publicView(profile: PlayerProfile, locale: 'ru' | 'en') {
+  return {
+    id: profile.userId,
+    name: profile.displayName ?? profile.username,
+    xp: profile.xp,
+    coins: profile.coins,
+    seasonXp: profile.seasonXp,
+    rank: { id: profile.rank.id, name: rankName(profile.rank.id, locale), minXp: profile.rank.minXp },
+    next: profile.next && {
+      id: profile.next.id,
+      name: rankName(profile.next.id, locale),
+      minXp: profile.next.minXp,
+      missing: profile.next.missing,
+      percent: profile.next.percent,
+    },
+    stats: profile.stats,
+    achievements: profile.achievements,
+    platforms: profile.platforms,
+  };
+}
+
+@ApiTags('players')
+@Controller('api/v1')
+export class ApiController {
+  constructor(
+    @Inject(POOL) private readonly pool: Pool,
+    @Inject(LINKING) private readonly linking: Linking,
+  ) {}
+
+  @Get('me')
+  @UseGuards(SignedInGuard)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: "The signed-in player's whole profile, recent activity and the session's CSRF token" })
+  @ApiResponse({ status: 200, description: 'The profile' })
+  @ApiResponse({ status: 401, description: 'Not signed in', schema: ERROR_SCHEMA })
+  async me(@CurrentPlayer() userId: string, @Req() req: Request) {
+    const profile = await findProfile(this.pool, userId, { recent: 20 });
+    if (!profile) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    return {
+      ...publicView(profile, localeOf(req)),
+      locale: profile.locale,
+      notificationsEnabled: profile.notificationsEnabled,
+      recentActivity: profile.recentActivity.map((e) => ({
+        id: e.id,
+        type: e.type,
+        source: e.source,
+        createdAt: e.createdAt.toISOString(),
+        xpDelta: e.xpDelta,
+        coinsDelta: e.coinsDelta,
+      })),
+      csrfToken: csrfTokenOf(req),
+    };
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: "A player's public profile" })
+  @ApiParam({ name: 'id', description: 'Account id', example: '42' })
+  @ApiResponse({ status: 200, description: 'The public profile' })
+  @ApiResponse({ status: 404, description: 'No such player', schema: ERROR_SCHEMA })
+  async user(@Param() params: unknown, @Req() req: Request) {
+    const { id } = parseParams(userIdParam, params);
+    const profile = await findProfile(this.pool, id, { recent: 0 });
+    if (!profile) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    return publicView(profile, localeOf(req));
+  }
+
+  @Post('link-codes')
+  @UseGuards(SignedInGuard)
+  @HttpCode(201)
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'A one-time code to enter on another platform (10 minutes)' })
+  @ApiResponse({ status: 201, description: '{ code, deepLinkPayload, expiresAt }' })
+  @ApiResponse({ status: 403, description: 'Missing or wrong X-CSRF-Token', schema: ERROR_SCHEMA })
+  async createLinkCode(@CurrentPlayer() userId: string) {
+    const identity = await websiteSideIdentity(this.pool, userId);
+    if (!identity) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    const code = await this.linking.createLinkCode(identity);
+    return { code: code.code, deepLinkPayload: code.deepLinkPayload, expiresAt: code.expiresAt.toISOString() };
+  }
+
+  @Post('link-codes/redeem')
+  @UseGuards(SignedInGuard)
+  @HttpCode(200)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: 'Enter a code from another platform',
+    description:
+      "Answers the identity domain's result; 'needs_confirmation' names the other account and carries the token the link pages confirm with.",
+  })
+  @ApiBody({ schema: z.toJSONSchema(redeemBody) as object })
+  @ApiResponse({ status: 200, description: '{ status, ... }' })
+  @ApiResponse({ status: 400, description: 'Bad input', schema: ERROR_SCHEMA })
+  async redeemLinkCode(@CurrentPlayer() userId: string, @Body() body: unknown) {
+    const { code } = parseBody(redeemBody, body);
+    const identity = await websiteSideIdentity(this.pool, userId);
+    if (!identity) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    const result = await this.linking.redeemLinkCode(identity, code);
+    if (result.status === 'needs_confirmation') {
+      return {
+        status: result.status,
+        other: result.other,
+        keeps: result.keeps,
+        confirmToken: result.confirmToken,
+        expiresAt: result.expiresAt.toISOString(),
+      };
+    }
+    if (result.status === 'too_many_attempts') {
+      throw new WebsiteError(
+        'too_many_attempts',
+        `Too many attempts; try again in ${result.retryAfterMinutes} minutes`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    if (result.status === 'invalid_code') {
+      throw new WebsiteError('bad_request', 'Invalid or expired code', HttpStatus.BAD_REQUEST);
+    }
+    return { status: result.status };
+  }
+}
+
+@Module({ controllers: [ApiController] })
+export class ApiModule {}
