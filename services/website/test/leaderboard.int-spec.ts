@@ -111,3 +111,29 @@ describe('the /leaderboard page', () => {
     expect(visibleText(res.text)).toContain('The request was not understood');
   });
 });
+
+describe('the API document', () => {
+  it('describes the leaderboard, live and admin endpoints and leaves the pages out', async () => {
+    const res = await site.browser().get('/api/v1/openapi.json').expect(200);
+    const paths = Object.keys(res.body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/leaderboard',
+        '/api/v1/me/events',
+        '/api/v1/events/stats',
+        '/api/v1/events/dead',
+        '/api/v1/events/{id}/replay',
+      ]),
+    );
+    expect(paths).not.toContain('/leaderboard');
+    expect(paths).not.toContain('/admin');
+    expect(res.body.paths['/api/v1/leaderboard'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['board', 'page', 'size', 'around']),
+    );
+  });
+
+  it('links the leaderboard from every page', async () => {
+    const res = await site.browser().get('/').set('accept-language', 'en').expect(200);
+    expect(res.text).toContain('<a href="/leaderboard">Leaderboard</a>');
+  });
+});

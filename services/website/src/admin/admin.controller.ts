@@ -12,6 +12,15 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiCookieAuth,
+  ApiExcludeEndpoint,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import type { DeadEventRow, Wake } from '@ttfd/shared';
@@ -37,6 +46,10 @@ const pageQuery = z.object({ replayed: z.enum(['1', '0']).optional() }).strict()
 /** The event pipeline for the configured admins: the page and its JSON API. */
 @Controller()
 @UseGuards(AdminGuard)
+@ApiTags('admin')
+@ApiCookieAuth()
+@ApiResponse({ status: 401, description: 'Not signed in' })
+@ApiResponse({ status: 403, description: 'Not one of the configured admins (ADMIN_EMAILS)' })
 export class AdminController {
   constructor(
     @Inject(POOL) private readonly pool: Pool,
@@ -45,6 +58,7 @@ export class AdminController {
   ) {}
 
   @Get('admin')
+  @ApiExcludeEndpoint()
   async page(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { replayed } = parseQuery(pageQuery, query);
     const [overview, dead] = await Promise.all([showEventsOverview(this.pool), showDeadEvents(this.pool, 50)]);
@@ -54,6 +68,7 @@ export class AdminController {
 
   /** The replay button: a form post (CSRF-checked like every post), then back to the page. */
   @Post('admin/events/:id/replay')
+  @ApiExcludeEndpoint()
   async replayForm(@Param() params: unknown, @Res() res: Response): Promise<void> {
     const { id } = parseParams(idParams, params);
     const replayed = await replayDeadEvent(this.pool, this.wake, id);
@@ -61,11 +76,17 @@ export class AdminController {
   }
 
   @Get('api/v1/events/stats')
+  @ApiOperation({
+    summary:
+      'Pending, retrying and dead events, the oldest pending age, and lag percentiles per minute over the last hour',
+  })
   stats(): Promise<EventsOverview> {
     return showEventsOverview(this.pool);
   }
 
   @Get('api/v1/events/dead')
+  @ApiOperation({ summary: 'The most recent dead letters with their errors, newest first' })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1-500 (default 50)' })
   async dead(@Query() query: unknown): Promise<{ events: DeadEventRow[] }> {
     const { limit } = parseQuery(deadEventsQuery, query);
     return { events: await showDeadEvents(this.pool, limit) };
@@ -73,6 +94,9 @@ export class AdminController {
 
   @Post('api/v1/events/:id/replay')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Returns a dead letter to the queue with a fresh attempt budget (X-CSRF-Token required)' })
+  @ApiParam({ name: 'id', description: 'The event id (uuid)' })
+  @ApiResponse({ status: 404, description: 'No dead event with that id' })
   async replay(@Param() params: unknown): Promise<{ id: string; replayed: true }> {
     const { id } = parseParams(idParams, params);
     if (!(await replayDeadEvent(this.pool, this.wake, id))) {

@@ -12,7 +12,9 @@ function pager(ctx: PageContext, lb: LeaderboardPage): Html {
   const last = lb.pages;
   const link = (page: number, label: string, rel?: string) =>
     page >= 1 && page <= last && page !== lb.page
-      ? html`<a href="${linkTo(lb.board, page, lb.size)}" ${rel ? html` rel="${rel}"` : ''}>${label}</a>`
+      ? rel
+        ? html`<a href="${linkTo(lb.board, page, lb.size)}" rel="${rel}">${label}</a>`
+        : html`<a href="${linkTo(lb.board, page, lb.size)}">${label}</a>`
       : html`<span aria-disabled="true">${label}</span>`;
   return html`<nav class="pager" aria-label="${t.pages}">
     ${link(1, t.first)} ${link(lb.page - 1, t.previous, 'prev')}

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Module, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import type { Logger } from '@ttfd/shared';
@@ -30,6 +31,19 @@ export class LiveController {
    * event log.
    */
   @Get('events')
+  @ApiTags('live')
+  @ApiCookieAuth()
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: "The signed-in player's live updates as server-sent events (event: update, id: the event's number)",
+    description:
+      'Resumes after the Last-Event-ID header (or ?after=) from the event log. A comment line every 20 s; ' +
+      '`event: overflow` then the end of the stream when the client reads too slowly (reconnect to resume); ' +
+      '`event: reload` when too far behind to resume.',
+  })
+  @ApiQuery({ name: 'after', required: false, description: 'The newest event number the page shows' })
+  @ApiResponse({ status: 200, description: 'The stream' })
+  @ApiResponse({ status: 401, description: 'Not signed in' })
   events(
     @CurrentPlayer() userId: string,
     @Query('after') afterParam: unknown,
