@@ -36,7 +36,7 @@ help:
 	@echo "make typecheck  type-check every package"
 	@echo "make lint       eslint, prettier and the import rules (dependency-cruiser)"
 	@echo "make bench      every benchmark in bench/ (BENCH=<name> for one)"
-	@echo "make tools      helm, kubectl and promtool for the chart checks"
+	@echo "make tools      helm, kubectl and promtool for the chart checks, Chromium for the website's browser tests"
 	@echo "make runtime    the pinned Node.js $(NODE_VERSION) and npm $(NPM_VERSION) in .tools/node"
 
 # A different pinned version has a different stamp, so changing NODE_VERSION or NPM_VERSION
@@ -81,6 +81,7 @@ lint: install
 
 tools: $(RUNTIME)
 	bash charts/install-tools.sh
+	bash dev/install-chromium.sh
 
 test: install tools
 	npx jest
