@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createProgression, createWake, type Progression } from '@ttfd/shared';
 import { killSpawned, spawnMain, waitUntil } from '@ttfd/testing';
 import { launchChromium } from './chromium';
@@ -7,20 +8,41 @@ import { startTestWebsite, type TestWebsite } from './harness';
 import { signedInAs } from './signed-in';
 
 const WORKER_MAIN = path.join(__dirname, '../../sync-worker/src/main.ts');
+/** Screenshots land beside the other browser tests' (gitignored). */
+const ARTIFACTS = path.resolve(__dirname, '../../../.artifacts/website');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1000, height: 800 };
+const cspViolations: string[] = [];
 
 let site: TestWebsite;
 let chromium: Browser;
 let progression: Progression;
 const contexts: BrowserContext[] = [];
 
-/** A browser tab signed in as the account, in English. */
-async function tabOf(userId: string) {
-  const { cookie } = await signedInAs(site, userId);
-  const context = await chromium.newContext({ locale: 'en-GB', viewport: { width: 1000, height: 800 } });
+/** A browser tab signed in as the account, in English unless asked. */
+async function tabOf(userId: string, locale: 'en' | 'ru' = 'en') {
+  const { cookie } = await signedInAs(site, userId, locale);
+  const context = await chromium.newContext({ locale: locale === 'en' ? 'en-GB' : 'ru-RU', viewport: DESKTOP });
   contexts.push(context);
   const [name, value] = cookie.split('=') as [string, string];
   await context.addCookies([{ name, value, url: site.url }]);
-  return context.newPage();
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return page;
+}
+
+/** The page at desktop and phone width, under .artifacts/website/. */
+async function shoot(page: Page, name: string) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
 }
 
 beforeAll(async () => {
@@ -28,6 +50,7 @@ beforeAll(async () => {
   progression = createProgression({ pool: site.db.pool, wake: createWake(site.db.pool) });
   const worker = spawnMain(WORKER_MAIN, { DATABASE_URL: site.db.url, PORT: '0', SYNC_POLL_MS: '200' });
   chromium = await launchChromium();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
   await worker.logged('listening for new events', 30_000);
 });
 afterEach(async () => {
@@ -37,6 +60,7 @@ afterAll(async () => {
   await chromium?.close();
   killSpawned();
   await site.stop();
+  expect(cspViolations).toEqual([]);
 });
 
 describe('in a real browser', () => {
@@ -56,6 +80,7 @@ describe('in a real browser', () => {
     expect(await page.locator('[data-live="rank"]').textContent()).not.toBe('Recruit');
     expect(await page.locator('#activity').textContent()).toContain('Telegram');
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await shoot(page, 'profile-live-en');
   });
 
   it('pages through the leaderboard and jumps to "my position" in one click', async () => {
@@ -78,6 +103,11 @@ describe('in a real browser', () => {
     expect(await mine.textContent()).toContain('Ranked 33');
     expect(await mine.textContent()).toContain('(you)');
     expect(await mine.isVisible()).toBe(true);
+    await shoot(page, 'leaderboard-en');
+    const ru = await tabOf(rows[32]!.id, 'ru');
+    await ru.goto(`${site.url}/leaderboard?board=overall&page=2`);
+    expect(await ru.locator('tr.me').textContent()).toContain('(вы)');
+    await shoot(ru, 'leaderboard-ru');
   });
 
   it('lets the admin replay a dead letter and watch it go', async () => {
@@ -107,6 +137,11 @@ describe('in a real browser', () => {
     await page.waitForURL(/replayed=1/);
     expect(await page.getByRole('status').textContent()).toContain('The event is back in the queue.');
     expect(await page.locator(`#dead-${id}`).count()).toBe(0);
+    await shoot(page, 'admin-en');
+    const ru = await tabOf(users[0]!.id, 'ru');
+    await ru.goto(`${site.url}/admin`);
+    expect(await ru.locator('h1').textContent()).toBe('Конвейер событий');
+    await shoot(ru, 'admin-ru');
     // The worker takes it from the queue: it is processed this time.
     await waitUntil(
       async () =>
