@@ -10,6 +10,8 @@ import { openLiveStream } from '../src/live/live-stream';
 import { openSse, type SseClient } from './sse-client';
 
 const APP = 'ttfd-website-live-test';
+/** While set, the hub's reconnections fail (a database that cannot be reached). */
+let refuseConnections = false;
 let db: TestDatabase;
 let progression: Progression;
 let hub: LiveHub;
@@ -71,7 +73,10 @@ beforeAll(async () => {
   registry = new client.Registry();
   metrics = createLiveMetrics(registry);
   hub = createLiveHub({
-    connect: () => new Client({ connectionString: db.url, application_name: APP }),
+    connect: () =>
+      refuseConnections
+        ? new Client({ host: '127.0.0.1', port: 1 })
+        : new Client({ connectionString: db.url, application_name: APP }),
     log: createLogger('website-test', 'silent'),
     metrics,
   });
@@ -188,5 +193,26 @@ describe('live updates as server-sent events', () => {
     streams.forEach((s, i) =>
       expect(updates(s).every((u) => u.user_id === players[Math.floor(i / 3)]!.userId)).toBe(true),
     );
+  });
+
+  it('catches up from the event log when the LISTEN connection was lost meanwhile', async () => {
+    const ann = await newPlayer();
+    const { rows } = await db.pool.query<{ seq: string }>(
+      `SELECT max(seq)::text AS seq FROM cross_platform_events WHERE user_id = $1`,
+      [ann.userId],
+    );
+    const sse = await open(ann.userId, { after: rows[0]!.seq });
+    refuseConnections = true;
+    await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [APP]);
+    await waitUntil(() => !hub.listening, 5_000, 'the listener to notice');
+    // Published while nobody listens: the notification is lost.
+    await progression.award({ player: ann.player, xp: 9, reason: 'quest', source: 'telegram' });
+    await announce(ann.userId);
+    await sleep(300);
+    expect(updates(sse)).toEqual([]);
+    refuseConnections = false;
+    await waitUntil(() => updates(sse).length > 0, 15_000, 'the missed update after reconnecting');
+    expect(updates(sse).map((u) => u.data.xp_delta)).toEqual([9]);
+    expect(sse.ended).toBe(false);
   });
 });

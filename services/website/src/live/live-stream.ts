@@ -133,8 +133,10 @@ export function openLiveStream(req: IncomingMessage, res: ServerResponse, option
     userId,
     deliver(update) {
       if (closed) return;
-      if (replaying) held.push(update);
-      else emit(update);
+      if (!replaying) return emit(update);
+      held.push(update);
+      // More than a resume's worth arrived while reading the log: resuming again is cheaper.
+      if (held.length > options.resumeLimit) overflow();
     },
     resync() {
       if (!closed && !replaying) void replay();
