@@ -70,7 +70,7 @@ describe('in a real browser', () => {
     await site.db.pool.query(`UPDATE unified_users SET display_name = 'Tg Player' WHERE id = $1`, [userId]);
     const page = await tabOf(userId);
     await page.goto(`${site.url}/profile`);
-    await page.locator('[data-live-state="open"]').waitFor();
+    await page.locator('[data-live-state="open"]').waitFor({ state: 'attached' });
     expect(await page.locator('[data-live="xp"]').textContent()).toBe('40');
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     // 1,000 XP in Telegram: more XP and coins, and a new rank.

@@ -143,9 +143,8 @@ export function profilePage(ctx: PageContext, profile: PlayerProfile, liveAfter?
   return layout(ctx, {
     title: ctx.t.profile.title,
     scripts: liveAfter === undefined ? [] : ['/static/live.js'],
-    body: html`<h1${liveAfter === undefined ? '' : html` data-live-events="/api/v1/me/events?after=${liveAfter}"`}>
-        ${ctx.t.profile.title}: ${nameOf(ctx, profile)}
-      </h1>
+    body: html`<h1>${ctx.t.profile.title}: ${nameOf(ctx, profile)}</h1>
+      ${liveAfter === undefined ? null : html`<div hidden data-live-events="/api/v1/me/events?after=${liveAfter}"></div>`}
       ${summary(ctx, profile)} ${platforms(ctx, profile)} ${activity(ctx, profile)}`,
   });
 }
