@@ -96,6 +96,7 @@ COPY --from=deps-website /app/shared/node_modules ./shared/node_modules
 COPY --from=deps-website /app/services/website/node_modules ./services/website/node_modules
 COPY --from=build /app/services/website/package.json ./services/website/
 COPY --from=build /app/services/website/dist ./services/website/dist
+COPY --from=build /app/services/website/public ./services/website/public
 ENV PORT=3000
 EXPOSE 3000
 CMD ["node", "services/website/dist/main.js"]

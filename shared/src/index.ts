@@ -60,6 +60,7 @@ export { type MergePreview } from './identity/merge';
 export { type UnlinkResult } from './identity/unlink';
 export * from './identity/telegram-login';
 export * from './identity/passwords';
+export * from './identity/privacy';
 export * from './service-runner';
 export * from './catalogue';
 export * from './views';

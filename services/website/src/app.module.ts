@@ -12,6 +12,7 @@ import { DiscordOAuthModule } from './discord/discord-oauth.controller';
 import { HomeModule } from './home/home.controller';
 import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
+import { PrivacyModule } from './settings/privacy.controller';
 import { SettingsModule } from './settings/settings.controller';
 import { LeaderboardModule } from './leaderboard/leaderboard.controller';
 import { LiveModule } from './live/live.controller';
@@ -25,6 +26,7 @@ export const FEATURE_MODULES: Type[] = [
   ProfileModule, // /profile, /players/:id
   LinkingModule, // /link
   SettingsModule, // /settings
+  PrivacyModule, // /settings/privacy, /settings/data, /settings/delete
   ApiModule, // /api/v1: me, users/:id, link-codes
   LeaderboardModule, // /leaderboard, /api/v1/leaderboard
   LiveModule, // /api/v1/me/events (server-sent events)

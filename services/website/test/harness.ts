@@ -91,3 +91,10 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   }
   return 0;
 }
+
+/** Whether the checkbox with this id is checked on the page. */
+export function isChecked(page: string, id: string): boolean {
+  const input = new RegExp(`<input[^>]*\\bid="${id}"[^>]*>`).exec(page)?.[0];
+  if (!input) throw new Error(`no input #${id} on the page`);
+  return /\schecked[\s/>]/.test(input);
+}

@@ -1,4 +1,4 @@
-import { csrfOf, startTestWebsite, visibleText, type TestWebsite } from './harness';
+import { csrfOf, isChecked, startTestWebsite, visibleText, type TestWebsite } from './harness';
 
 let site: TestWebsite;
 beforeAll(async () => {
@@ -15,12 +15,12 @@ it('turns notifications off, recording the change as an event from the website',
     .send({ _csrf: csrf, email: 'nika@example.org', password: 'a long enough passphrase' })
     .expect(303);
   const before = await browser.get('/settings').set('accept-language', 'en').expect(200);
-  expect(before.text).toMatch(/name="enabled" value="on"\s+checked/);
+  expect(isChecked(before.text, 'notifications')).toBe(true);
   csrf = await csrfOf(browser, '/settings');
   await browser.post('/settings/notifications').type('form').send({ _csrf: csrf }).expect(303);
   const after = await browser.get('/settings').set('accept-language', 'en').expect(200);
   expect(visibleText(after.text)).toContain('Saved.');
-  expect(after.text).not.toMatch(/name="enabled" value="on"\s+checked/);
+  expect(isChecked(after.text, 'notifications')).toBe(false);
   const { rows } = await site.db.pool.query(
     `SELECT e.source_platform, e.data FROM cross_platform_events e JOIN unified_users u ON u.id = e.user_id
      WHERE u.website_email = 'nika@example.org' AND e.event_type = 'notification_settings_changed'`,

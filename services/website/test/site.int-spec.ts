@@ -121,6 +121,25 @@ describe('the website service', () => {
   });
 });
 
+describe('behind an HTTPS proxy', () => {
+  it('marks the session cookie Secure and trusts the forwarded scheme only when told to', async () => {
+    const behind = await startTestWebsite({
+      db: site.db,
+      env: { PUBLIC_URL: 'https://ttfd.example', TRUST_PROXY: '1' },
+    });
+    try {
+      const res = await behind.browser().get('/').set('x-forwarded-proto', 'https').expect(200);
+      expect(String(res.headers['set-cookie'])).toMatch(/ttfd\.sid=[^;]+;.*Secure/);
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+      // Not over HTTPS: no cookie at all rather than an insecure one.
+      const plain = await behind.browser().get('/').expect(200);
+      expect(plain.headers['set-cookie']).toBeUndefined();
+    } finally {
+      await behind.stop();
+    }
+  });
+});
+
 describe('configuration', () => {
   it('names the bad variable and exits non-zero', async () => {
     const main = spawnMain(path.join(__dirname, '../src/main.ts'), {

@@ -27,6 +27,7 @@ import { DeliveryHardening1764700000000 } from './migrations/1764700000000-Deliv
 import { LinkingHardening1764800000000 } from './migrations/1764800000000-LinkingHardening';
 import { DiscordActivity1764900000000 } from './migrations/1764900000000-DiscordActivity';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
+import { PlayerPrivacy1765200000001 } from './migrations/1765200000001-PlayerPrivacy';
 import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
@@ -71,6 +72,7 @@ export const migrations = [
   LinkingHardening1764800000000,
   DiscordActivity1764900000000,
   WebsiteSessions1765200000000,
+  PlayerPrivacy1765200000001,
   WebsiteCredentials1765300000000,
 ];
 

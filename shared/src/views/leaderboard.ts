@@ -45,11 +45,8 @@ const SCORE: Record<Board, string> = { overall: 'xp', season: 'current_season_xp
 const W = LEADERBOARD_BAND_BITS;
 const K = LEADERBOARD_BLOCK_BITS;
 
-/*
- * Whether a player appears anonymised on public boards. The privacy setting lives with the
- * account; until it exists every player shows their name.
- */
-const ANONYMOUS = (u: string) => `(${u}.id IS NULL)`;
+/** Whether a player appears anonymised on public boards (their privacy setting). */
+const ANONYMOUS = (u: string) => `${u}.leaderboard_anonymous`;
 
 const PLAYERS = (board: Board) => `
   coalesce((SELECT sum(players) FROM leaderboard_bands WHERE board = '${board}'), 0)

@@ -29,7 +29,7 @@ import { localeOf } from '../core/locale';
 import { csrfTokenOf } from '../core/session';
 import { parseBody, parseParams } from '../core/validation';
 import { websiteSideIdentity } from '../linking/account-identity';
-import { userIdParam } from '../profile/profile.controller';
+import { isHiddenFrom, userIdParam } from '../profile/profile.controller';
 
 const redeemBody = z.object({ code: z.string().trim().min(1).max(64) });
 const ERROR_SCHEMA = {
@@ -106,7 +106,9 @@ export class ApiController {
   async user(@Param() params: unknown, @Req() req: Request) {
     const { id } = parseParams(userIdParam, params);
     const profile = await findProfile(this.pool, id, { recent: 0 });
-    if (!profile) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    if (!profile || (await isHiddenFrom(this.pool, id, req.user?.userId))) {
+      throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    }
     return publicView(profile, localeOf(req));
   }
 

@@ -2,8 +2,6 @@ import client from 'prom-client';
 import type { NextFunction, Request, Response } from 'express';
 import type { Registry } from '@ttfd/shared';
 
-export type LoginOutcome = 'success' | 'wrong_credentials' | 'throttled' | 'rehashed' | 'discord' | 'discord_failed';
-
 export function createWebsiteMetrics(registry: Registry) {
   return {
     requests: new client.Histogram({

@@ -1,18 +1,23 @@
 import { Controller, Get, Inject, Module, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { findLeaderboard, type Leaderboard } from '@ttfd/shared';
+import { findAnonymousPlayers, findLeaderboard, type Leaderboard } from '@ttfd/shared';
 import { POOL } from '../core/deps';
 import { html } from '../pages/html';
 import { layout } from '../pages/layout';
 import { pageContext, type PageContext } from '../pages/page-context';
 
-function homePage(ctx: PageContext, top: Leaderboard): string {
+function homePage(ctx: PageContext, top: Leaderboard, anonymous: Set<string>): string {
   const { home } = ctx.t;
-  const rows = top.entries.map(
-    (entry) => html`<tr${entry.userId === ctx.userId ? html` class="me" aria-current="true"` : ''}>
-      <td>${entry.position}</td><td><a href="/players/${entry.userId}">${entry.name ?? home.anonymous}</a></td><td>${entry.score}</td></tr>`,
-  );
+  const rows = top.entries.map((entry) => {
+    const me = entry.userId === ctx.userId;
+    const who =
+      anonymous.has(entry.userId) && !me
+        ? home.anonymous
+        : html`<a href="/players/${entry.userId}">${entry.name ?? home.anonymous}</a>`;
+    return html`<tr${me ? html` class="me" aria-current="true"` : ''}>
+      <td>${entry.position}</td><td>${who}</td><td>${entry.score}</td></tr>`;
+  });
   return layout(ctx, {
     title: home.title,
     body: html`<h1>${home.title}</h1>
@@ -47,7 +52,11 @@ export class HomeController {
   async home(@Req() req: Request, @Res() res: Response): Promise<void> {
     const ctx = pageContext(req);
     const top = await findLeaderboard(this.pool, { board: 'overall', viewerId: ctx.userId, limit: 10 });
-    res.type('html').send(homePage(ctx, top));
+    const anonymous = await findAnonymousPlayers(
+      this.pool,
+      top.entries.map((e) => e.userId),
+    );
+    res.type('html').send(homePage(ctx, top, anonymous));
   }
 }
 

@@ -3,7 +3,7 @@ import { Body, Controller, Get, Inject, Module, Post, Req, Res, UseGuards } from
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findNotificationSettings, type Progression } from '@ttfd/shared';
+import { findNotificationSettings, findPrivacy, type Privacy, type Progression } from '@ttfd/shared';
 import { discordEnabled, type WebsiteConfig } from '../config';
 import { CONFIG, POOL, PROGRESSION } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
@@ -14,7 +14,7 @@ import { pageContext, type PageContext } from '../pages/page-context';
 
 const notificationsForm = z.object({ enabled: z.enum(['on']).optional() });
 
-function settingsPage(ctx: PageContext, view: { notifications: boolean; discord: boolean }): string {
+function settingsPage(ctx: PageContext, view: { notifications: boolean; discord: boolean; privacy: Privacy }): string {
   const t = ctx.t.settings;
   return layout(ctx, {
     title: t.title,
@@ -40,6 +40,64 @@ function settingsPage(ctx: PageContext, view: { notifications: boolean; discord:
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">${t.password}</h2>
         <p><a href="/settings/password">${t.changePassword}</a></p>
+      </section>
+      <section aria-labelledby="privacy-heading">
+        <h2 id="privacy-heading">${t.privacy}</h2>
+        <form method="post" action="/settings/privacy">
+          ${csrfField(ctx)}
+          <p>
+            <input
+              type="checkbox"
+              id="profile_hidden"
+              name="profile_hidden"
+              value="on"
+              ${view.privacy.profileHidden ? html`checked` : null}
+            />
+            <label for="profile_hidden" class="inline">${t.hidePage}</label>
+          </p>
+          <p>
+            <input
+              type="checkbox"
+              id="leaderboard_anonymous"
+              name="leaderboard_anonymous"
+              value="on"
+              ${view.privacy.leaderboardAnonymous ? html`checked` : null}
+            />
+            <label for="leaderboard_anonymous" class="inline">${t.anonymous}</label>
+          </p>
+          <button type="submit">${t.save}</button>
+        </form>
+        <h3>${t.yourData}</h3>
+        <p>${t.yourDataExplain}</p>
+        <form class="stack" method="post" action="/settings/data">
+          ${csrfField(ctx)}
+          <div>
+            <label for="data-password">${t.passwordAgain}</label>
+            <input
+              id="data-password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              aria-describedby="reauth-hint"
+            />
+            <p class="hint" id="reauth-hint">${t.passwordAgainHint}</p>
+          </div>
+          <button type="submit" class="secondary">${t.download}</button>
+        </form>
+        <h3>${t.deleteTitle}</h3>
+        <p>${t.deleteExplain}</p>
+        <form class="stack" method="post" action="/settings/delete">
+          ${csrfField(ctx)}
+          <div>
+            <label for="delete-password">${t.passwordAgain}</label>
+            <input id="delete-password" name="password" type="password" autocomplete="current-password" />
+          </div>
+          <div>
+            <label for="delete-confirm">${t.deleteConfirm}</label>
+            <input id="delete-confirm" name="confirm" type="text" required pattern="DELETE" autocomplete="off" />
+          </div>
+          <button type="submit" class="danger">${t.deleteButton}</button>
+        </form>
       </section>
       ${
         view.discord
@@ -69,10 +127,12 @@ export class SettingsController {
   @Get()
   async page(@CurrentPlayer() userId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const settings = await findNotificationSettings(this.pool, userId);
+    const privacy = (await findPrivacy(this.pool, userId)) ?? { profileHidden: false, leaderboardAnonymous: false };
     res.type('html').send(
       settingsPage(pageContext(req), {
         notifications: settings?.enabled ?? true,
         discord: discordEnabled(this.config),
+        privacy,
       }),
     );
   }

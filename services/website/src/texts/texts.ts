@@ -142,5 +142,18 @@ export interface Texts {
     linkedRoles: string;
     linkedRolesExplain: string;
     linkedRolesConnect: string;
+    privacy: string;
+    hidePage: string;
+    anonymous: string;
+    yourData: string;
+    yourDataExplain: string;
+    passwordAgain: string;
+    passwordAgainHint: string;
+    download: string;
+    deleteTitle: string;
+    deleteExplain: string;
+    deleteConfirm: string;
+    deleteButton: string;
+    reauthFailed: string;
   };
 }

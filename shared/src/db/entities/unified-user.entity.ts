@@ -48,7 +48,7 @@ const PLATFORMS_EXPRESSION =
 @Check('unified_users_locale_check', `locale IN ('ru', 'en')`)
 @Check(
   'unified_users_check1',
-  'merged_into IS NOT NULL OR telegram_id IS NOT NULL OR discord_id IS NOT NULL OR website_email IS NOT NULL',
+  'merged_into IS NOT NULL OR telegram_id IS NOT NULL OR discord_id IS NOT NULL OR website_email IS NOT NULL OR erased_at IS NOT NULL',
 )
 @Check('unified_users_check2', '(merged_into IS NULL) = (merged_at IS NULL)')
 // Expression and descending indexes TypeORM cannot express; declared so the list is complete.
@@ -139,6 +139,18 @@ export class UnifiedUser {
 
   @Column({ name: 'notifications_enabled', type: 'boolean', default: true })
   notificationsEnabled!: boolean;
+
+  /** The player hid their public page. */
+  @Column({ name: 'profile_hidden', type: 'boolean', default: false })
+  profileHidden!: boolean;
+
+  /** The player appears anonymised on public leaderboards. */
+  @Column({ name: 'leaderboard_anonymous', type: 'boolean', default: false })
+  leaderboardAnonymous!: boolean;
+
+  /** Set when the player deleted their account: no identity, no name; totals and events stay. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
 
   /** Set when this account was merged into another; the row stays so old ids resolve. */
   @Column({ name: 'merged_into', type: 'bigint', nullable: true })
