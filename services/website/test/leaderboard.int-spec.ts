@@ -1,3 +1,4 @@
+import { setPrivacy } from '@ttfd/shared';
 import { startTestWebsite, visibleText, type TestWebsite } from './harness';
 import { signedInAs } from './signed-in';
 
@@ -109,6 +110,29 @@ describe('the /leaderboard page', () => {
   it('answers a bad page number with the error page', async () => {
     const res = await site.browser().get('/leaderboard?page=zero').set('accept-language', 'en').expect(400);
     expect(visibleText(res.text)).toContain('The request was not understood');
+  });
+});
+
+describe('anonymised players', () => {
+  it('appear without name or page on the board, to others and in the API', async () => {
+    await setPrivacy(site.db.pool, { userId: ids[1]!, leaderboardAnonymous: true });
+    try {
+      const api = await site.browser().get('/api/v1/leaderboard?size=3').expect(200);
+      expect(api.body.entries[1]).toEqual({
+        position: 2,
+        name: null,
+        anonymous: true,
+        userId: null,
+        score: 4400,
+        you: false,
+      });
+      const page = await site.browser().get('/leaderboard?size=3').set('accept-language', 'en').expect(200);
+      expect(visibleText(page.text)).toContain('2 Hidden player 4,400');
+      expect(page.text).not.toContain(`/players/${ids[1]}`);
+      expect(page.text).not.toContain('Player 2<');
+    } finally {
+      await setPrivacy(site.db.pool, { userId: ids[1]!, leaderboardAnonymous: false });
+    }
   });
 });
 
