@@ -130,6 +130,10 @@ describe('anonymised players', () => {
       expect(visibleText(page.text)).toContain('2 Hidden player 4,400');
       expect(page.text).not.toContain(`/players/${ids[1]}`);
       expect(page.text).not.toContain('Player 2<');
+      // The player still sees themself, marked as hidden to others.
+      const { browser } = await signedInAs(site, ids[1]!);
+      const own = await browser.get('/api/v1/leaderboard?size=3').expect(200);
+      expect(own.body.entries[1]).toMatchObject({ name: 'Player 2', anonymous: true, userId: ids[1], you: true });
     } finally {
       await setPrivacy(site.db.pool, { userId: ids[1]!, leaderboardAnonymous: false });
     }

@@ -6,7 +6,7 @@ export type Board = 'overall' | 'season';
 export interface LeaderboardEntry {
   userId: string;
   position: number;
-  /** Null when the player has no name, or chose to appear anonymised on public boards. */
+  /** Null when the player has no name, or chose to appear anonymised (except to themself). */
   name: string | null;
   /** The player chose to appear anonymised: show neither name nor a link to their page. */
   anonymous: boolean;
@@ -139,7 +139,8 @@ page AS (
 const sql = (board: Board, deep: boolean) => `
 WITH ${viewerSql(board)},
 ${deep ? deepPageSql(board) : firstPageSql(board)}
-SELECT 'page' AS part, p.id, CASE WHEN p.anonymous THEN NULL ELSE coalesce(p.display_name, p.username) END AS name,
+SELECT 'page' AS part, p.id,
+       CASE WHEN p.anonymous AND p.id IS DISTINCT FROM $1::bigint THEN NULL ELSE coalesce(p.display_name, p.username) END AS name,
        p.anonymous, p.score, NULL::bigint AS position
 FROM page p
 UNION ALL

@@ -21,10 +21,10 @@ export type LeaderboardRequest = z.infer<typeof leaderboardQuery>;
 
 export interface LeaderboardRow {
   position: number;
-  /** Null for an anonymised player or one without a name. */
+  /** Null for an anonymised player (but to themself) or one without a name. */
   name: string | null;
   anonymous: boolean;
-  /** The player's public page id; null when anonymised. */
+  /** The player's public page id; null when anonymised (but to themself). */
   userId: string | null;
   score: number;
   /** The viewer's own row. */
@@ -74,14 +74,17 @@ export async function showLeaderboard(
     size,
     pages: Math.max(1, Math.ceil(found.players / size)),
     players: found.players,
-    entries: found.entries.map((e) => ({
-      position: e.position,
-      name: e.name,
-      anonymous: e.anonymous,
-      userId: e.anonymous ? null : e.userId,
-      score: e.score,
-      you: viewerId !== null && e.userId === viewerId,
-    })),
+    entries: found.entries.map((e) => {
+      const you = viewerId !== null && e.userId === viewerId;
+      return {
+        position: e.position,
+        name: e.name,
+        anonymous: e.anonymous,
+        userId: e.anonymous && !you ? null : e.userId,
+        score: e.score,
+        you,
+      };
+    }),
     viewer: found.viewer && { ...found.viewer, page: Math.floor((found.viewer.position - 1) / size) + 1 },
   };
 }
