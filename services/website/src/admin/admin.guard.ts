@@ -4,9 +4,8 @@ import type { Pool } from 'pg';
 import type { WebsiteConfig } from '../config';
 import { CONFIG, POOL } from '../core/deps';
 import { WebsiteError } from '../core/errors';
+import { websiteSideIdentity } from '../linking/account-identity';
 import { isAdmin } from './admin.handler';
-
-const ACCOUNT_EMAIL = `SELECT website_email FROM unified_users WHERE id = $1::bigint AND merged_into IS NULL`;
 
 /**
  * Admin pages and API: a signed-in account whose email is in ADMIN_EMAILS. A visitor is
@@ -26,12 +25,9 @@ export class AdminGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     if (!req.user) throw new WebsiteError('unauthorized', 'Sign in first', HttpStatus.UNAUTHORIZED);
-    const { rows } = await this.pool.query({
-      name: 'website-account-email',
-      text: ACCOUNT_EMAIL,
-      values: [req.user.userId],
-    });
-    if (!isAdmin(rows[0]?.website_email, this.admins)) {
+    // An account with an email acts on the website as that email.
+    const identity = await websiteSideIdentity(this.pool, req.user.userId);
+    if (!isAdmin(identity?.platform === 'website' ? identity.id : null, this.admins)) {
       throw new WebsiteError('forbidden', 'Only the site’s admins may see this', HttpStatus.FORBIDDEN);
     }
     return true;
