@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
-BENCHES := award worker leaderboard discord rank-card import
+BENCHES := award worker leaderboard discord rank-card import website
 BENCH ?= $(BENCHES)
 
 # Every recipe runs under one pinned Node.js, whatever Node the machine has: the same release

@@ -4,6 +4,7 @@ import {
   completeEvents,
   deadLetterEvents,
   EVENTS_CHANNEL,
+  listenForEvents,
   loadRankRoleIds,
   loadRecipients,
   loadRoleConnections,
@@ -14,6 +15,7 @@ import {
   type CompletedEvent,
   type DeadEvent,
   type DeliveryRecord,
+  type EventListener,
   type Logger,
   type RetriedEvent,
   type TokenKey,
@@ -23,7 +25,6 @@ import { retryDelay, type BackoffPolicy } from './backoff';
 import { DeliveryError } from './drivers/delivery-error';
 import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } from './deliver-event';
 import { effectsOf, localEventTypes } from './event-handlers';
-import { listenForEvents, type EventListener } from './event-listener';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 import { createUnmanageableRoles, type UnmanageableRoles } from './unmanageable-roles';
 

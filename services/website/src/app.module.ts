@@ -14,6 +14,9 @@ import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
 import { PrivacyModule } from './settings/privacy.controller';
 import { SettingsModule } from './settings/settings.controller';
+import { LeaderboardModule } from './leaderboard/leaderboard.controller';
+import { LiveModule } from './live/live.controller';
+import { AdminModule } from './admin/admin.controller';
 
 /** Every feature of the site. Add a module here to serve it. */
 export const FEATURE_MODULES: Type[] = [
@@ -25,6 +28,9 @@ export const FEATURE_MODULES: Type[] = [
   SettingsModule, // /settings
   PrivacyModule, // /settings/privacy, /settings/data, /settings/delete
   ApiModule, // /api/v1: me, users/:id, link-codes
+  LeaderboardModule, // /leaderboard, /api/v1/leaderboard
+  LiveModule, // /api/v1/me/events (server-sent events)
+  AdminModule, // /admin, /api/v1/events/{stats,dead,:id/replay}
 ];
 
 @Module({})

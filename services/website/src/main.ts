@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { Client } from 'pg';
 import {
   createLinking,
   createPool,
@@ -15,6 +16,8 @@ import {
 } from '@ttfd/shared';
 import { configSchema, discordEnabled, telegramEnabled, type WebsiteConfig } from './config';
 import { createWebsiteMetrics } from './core/http-metrics';
+import { createLiveHub } from './live/live-hub';
+import { createLiveMetrics } from './live/live-metrics';
 import { createWebsite, type Website } from './website';
 
 export interface WebsiteParts extends ServiceParts {
@@ -29,6 +32,11 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
     onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
   });
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
+  const live = createLiveHub({
+    connect: () => new Client({ connectionString: config.DATABASE_URL, application_name: 'ttfd-website-live' }),
+    log,
+    metrics: createLiveMetrics(registry),
+  });
   try {
     await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first request
     const now = () => new Date();
@@ -42,6 +50,7 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
       registry,
       metrics: createWebsiteMetrics(registry),
       now,
+      live,
     });
     return {
       website,
@@ -56,12 +65,14 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
         log.info({ port, url: config.PUBLIC_URL }, `website up: ${config.PUBLIC_URL}/`);
       },
       async drain() {
+        await live.stop();
         await website.close();
         await wake.flush();
         await pool.end();
       },
     };
   } catch (err) {
+    await live.stop();
     await pool.end();
     throw err;
   }

@@ -6,7 +6,10 @@ export type Board = 'overall' | 'season';
 export interface LeaderboardEntry {
   userId: string;
   position: number;
+  /** Null when the player has no name, or chose to appear anonymised (except to themself). */
   name: string | null;
+  /** The player chose to appear anonymised: show neither name nor a link to their page. */
+  anonymous: boolean;
   score: number;
 }
 
@@ -18,6 +21,10 @@ export interface Leaderboard {
   entries: LeaderboardEntry[];
   /** The viewer's own place and score; null when the viewer has no live account. */
   viewer: { position: number; score: number } | null;
+  /** Live players on the board (for the number of pages), from the counters: no count of the players. */
+  players: number;
+  /** Players skipped before the page. */
+  offset: number;
 }
 
 const SCORE: Record<Board, string> = { overall: 'xp', season: 'current_season_xp' };
@@ -37,6 +44,13 @@ const SCORE: Record<Board, string> = { overall: 'xp', season: 'current_season_xp
  */
 const W = LEADERBOARD_BAND_BITS;
 const K = LEADERBOARD_BLOCK_BITS;
+
+/** Whether a player appears anonymised on public boards (their privacy setting). */
+const ANONYMOUS = (u: string) => `${u}.leaderboard_anonymous`;
+
+const PLAYERS = (board: Board) => `
+  coalesce((SELECT sum(players) FROM leaderboard_bands WHERE board = '${board}'), 0)
+  + coalesce((SELECT sum(delta) FROM leaderboard_changes WHERE board = '${board}'), 0)`;
 
 const viewerSql = (board: Board) => `
 me AS (
@@ -61,7 +75,7 @@ me_position AS (
 
 const firstPageSql = (board: Board) => `
 page AS (
-  SELECT u.id, u.display_name, u.username, u.${SCORE[board]} AS score
+  SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')} AS anonymous, u.${SCORE[board]} AS score
   FROM unified_users u WHERE u.merged_into IS NULL
   ORDER BY u.${SCORE[board]} DESC, u.id OFFSET $2::bigint LIMIT $3
 )`;
@@ -108,13 +122,13 @@ start AS (
 ),
 page AS (
   SELECT * FROM (
-    (SELECT u.id, u.display_name, u.username, u.${SCORE[board]} AS score
+    (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')} AS anonymous, u.${SCORE[board]} AS score
      FROM unified_users u
      WHERE u.merged_into IS NULL AND u.${SCORE[board]} = (SELECT score FROM start)
        AND u.id >= (SELECT block FROM start) << ${K}
      ORDER BY u.id OFFSET (SELECT $2::bigint - ahead FROM start) LIMIT $3)
     UNION ALL
-    (SELECT u.id, u.display_name, u.username, u.${SCORE[board]}
+    (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')} AS anonymous, u.${SCORE[board]}
      FROM unified_users u
      WHERE u.merged_into IS NULL AND u.${SCORE[board]} < (SELECT score FROM start)
      ORDER BY u.${SCORE[board]} DESC, u.id LIMIT $3)
@@ -125,11 +139,20 @@ page AS (
 const sql = (board: Board, deep: boolean) => `
 WITH ${viewerSql(board)},
 ${deep ? deepPageSql(board) : firstPageSql(board)}
-SELECT 'page' AS part, p.id, coalesce(p.display_name, p.username) AS name, p.score, NULL::bigint AS position FROM page p
+SELECT 'page' AS part, p.id,
+       CASE WHEN p.anonymous AND p.id IS DISTINCT FROM $1::bigint THEN NULL ELSE coalesce(p.display_name, p.username) END AS name,
+       p.anonymous, p.score, NULL::bigint AS position
+FROM page p
 UNION ALL
-SELECT 'me', NULL, NULL, m.score, m.position FROM me_position m
+SELECT 'me', NULL, NULL, NULL, m.score, m.position FROM me_position m
 UNION ALL
-SELECT 'season', NULL, s.name, NULL, NULL FROM seasons s WHERE s.closed_at IS NULL`;
+SELECT 'season', NULL, s.name, NULL, NULL, NULL FROM seasons s WHERE s.closed_at IS NULL
+UNION ALL
+SELECT 'players', NULL, NULL, NULL, NULL, ${PLAYERS(board)}`;
+
+const positionSql = (board: Board) => `
+WITH ${viewerSql(board)}
+SELECT position FROM me_position`;
 
 export interface LeaderboardQuery {
   board: Board;
@@ -162,6 +185,7 @@ export async function findLeaderboard(pool: Pool, query: LeaderboardQuery): Prom
       userId: r.id as string,
       position: offset + i + 1,
       name: r.name as string | null,
+      anonymous: r.anonymous === true,
       score: Number(r.score),
     }));
   const me = rows.find((r) => r.part === 'me');
@@ -170,5 +194,27 @@ export async function findLeaderboard(pool: Pool, query: LeaderboardQuery): Prom
     seasonName: rows.find((r) => r.part === 'season')?.name ?? null,
     entries,
     viewer: me ? { position: Number(me.position), score: Number(me.score) } : null,
+    players: Number(rows.find((r) => r.part === 'players')?.position ?? 0),
+    offset,
   };
+}
+
+/**
+ * The page of `limit` players that holds the viewer ("my position"): pages start at
+ * multiples of `limit`, so it is the page the viewer would reach by paging. The first page
+ * when the viewer has no live account.
+ */
+export async function findLeaderboardPageOf(
+  pool: Pool,
+  query: { board: Board; viewerId: string; limit?: number },
+): Promise<Leaderboard> {
+  const limit = query.limit ?? 10;
+  const { rows } = await pool.query({
+    name: `leaderboard-${query.board}-position`,
+    text: positionSql(query.board),
+    values: [query.viewerId],
+  });
+  const position = rows[0] ? Number(rows[0].position) : 1;
+  const offset = Number.isSafeInteger(limit) && limit > 0 ? Math.floor((position - 1) / limit) * limit : 0;
+  return findLeaderboard(pool, { board: query.board, viewerId: query.viewerId, offset, limit });
 }

@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import type { Linking, Logger, Progression, Registry, Wake } from '@ttfd/shared';
 import type { WebsiteConfig } from '../config';
 import type { WebsiteMetrics } from './http-metrics';
+import type { LiveHub } from '../live/live-hub';
 
 export interface WebsiteDeps {
   config: WebsiteConfig;
@@ -19,6 +20,8 @@ export interface WebsiteDeps {
   registry: Registry;
   metrics: WebsiteMetrics;
   now: () => Date;
+  /** The replica's one LISTEN connection for live updates, shared by every open stream. */
+  live: LiveHub;
 }
 
 export const CONFIG = Symbol('website config');
@@ -30,6 +33,7 @@ export const LOG = Symbol('logger');
 export const REGISTRY = Symbol('metrics registry');
 export const METRICS = Symbol('website metrics');
 export const NOW = Symbol('clock');
+export const LIVE = Symbol('live updates');
 
 @Global()
 @Module({})
@@ -45,6 +49,7 @@ export class DepsModule {
       { provide: REGISTRY, useValue: deps.registry },
       { provide: METRICS, useValue: deps.metrics },
       { provide: NOW, useValue: deps.now },
+      { provide: LIVE, useValue: deps.live },
     ];
     return { module: DepsModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -64,6 +64,9 @@ export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionSt
     tableName: 'website_sessions',
     createTableIfMissing: false,
     pruneSessionInterval: 15 * 60,
+    // The cookie's expiry is fixed at sign-in (rolling: false), so the stored expiry is too:
+    // no UPDATE of the session row (and its WAL flush) on every page view.
+    disableTouch: true,
     errorLog: () => undefined,
   });
   const secure = config.PUBLIC_URL.startsWith('https://');

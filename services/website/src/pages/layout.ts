@@ -7,6 +7,7 @@
  *   res.send(layout(ctx, { title, body: html`...` }))
  */
 import type { Locale } from '@ttfd/shared';
+import { leaderboardTexts } from '../leaderboard/leaderboard.texts';
 import { html, type Html } from './html';
 import type { PageContext } from './page-context';
 
@@ -53,6 +54,7 @@ function navigation(ctx: PageContext): Html {
   return html`<nav aria-label="${ctx.t.siteName}">
     <ul>
       <li><a href="/">${nav.home}</a></li>
+      <li><a href="/leaderboard">${leaderboardTexts(ctx.locale).title}</a></li>
       ${links}
     </ul>
   </nav>`;

@@ -3,7 +3,7 @@ import { Controller, Get, HttpStatus, Inject, Module, Param, Req, Res, UseGuards
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findPrivacy, findProfile } from '@ttfd/shared';
+import { findLatestLiveSeq, findPrivacy, findProfile } from '@ttfd/shared';
 import { POOL } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
 import { WebsiteError } from '../core/errors';
@@ -26,9 +26,11 @@ export class ProfileController {
   @Get('profile')
   @UseGuards(SignedInGuard)
   async profile(@CurrentPlayer() userId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    // The newest event first: one appended meanwhile is both on the page and streamed (harmless).
+    const liveAfter = await findLatestLiveSeq(this.pool, userId);
     const profile = await findProfile(this.pool, userId, { recent: 20 });
     if (!profile) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
-    res.type('html').send(profilePage(pageContext(req), profile));
+    res.type('html').send(profilePage(pageContext(req), profile, liveAfter));
   }
 
   @Get('players/:id')

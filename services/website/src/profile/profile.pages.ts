@@ -27,7 +27,7 @@ function summary(ctx: PageContext, profile: PlayerProfile): Html {
   const next = profile.next;
   const hours = Math.floor(profile.stats.voiceTime / 3600);
   const minutes = Math.floor((profile.stats.voiceTime % 3600) / 60);
-  return html`<section aria-labelledby="rank-heading">
+  return html`<section aria-labelledby="rank-heading" data-live-region="summary">
       <h2 id="rank-heading">${t.rank}: <span class="rank" data-live="rank">${rank}</span></h2>
       ${
         next
@@ -89,7 +89,7 @@ function summary(ctx: PageContext, profile: PlayerProfile): Html {
 
 function activity(ctx: PageContext, profile: PlayerProfile): Html {
   const t = ctx.t.profile;
-  return html`<section aria-labelledby="activity-heading">
+  return html`<section aria-labelledby="activity-heading" data-live-region="activity">
     <h2 id="activity-heading">${t.activity}</h2>
     ${
       profile.recentActivity.length === 0
@@ -138,10 +138,13 @@ function platforms(ctx: PageContext, profile: PlayerProfile): Html {
   </section>`;
 }
 
-export function profilePage(ctx: PageContext, profile: PlayerProfile): string {
+/** `liveAfter`: the newest event the page shows; live.js streams what follows it (services/website/src/live). */
+export function profilePage(ctx: PageContext, profile: PlayerProfile, liveAfter?: string): string {
   return layout(ctx, {
     title: ctx.t.profile.title,
+    scripts: liveAfter === undefined ? [] : ['/static/live.js'],
     body: html`<h1>${ctx.t.profile.title}: ${nameOf(ctx, profile)}</h1>
+      ${liveAfter === undefined ? null : html`<div hidden data-live-events="/api/v1/me/events?after=${liveAfter}"></div>`}
       ${summary(ctx, profile)} ${platforms(ctx, profile)} ${activity(ctx, profile)}`,
   });
 }

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import type { Logger } from '@ttfd/shared';
+import type { Logger } from '../logger';
 
 export interface EventListenerOptions {
   /** A new, unconnected client for the LISTEN connection. */
@@ -7,6 +7,10 @@ export interface EventListenerOptions {
   channel: string;
   /** Called on every notification, and after (re)connecting since notifications may have been missed. */
   onWake: () => void;
+  /** Called with each notification's payload (before onWake). */
+  onNotification?: (payload: string) => void;
+  /** Called each time LISTEN is active on a new connection (before onWake). */
+  onListening?: () => void;
   log: Logger;
   /** How often the connection is checked with a query, to notice one that silently died. */
   checkEveryMs?: number;
@@ -55,7 +59,10 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
     const client = options.connect();
     client.on('error', (err) => drop(client, err));
     client.on('end', () => drop(client, new Error('connection ended')));
-    client.on('notification', () => onWake());
+    client.on('notification', (message) => {
+      options.onNotification?.(message.payload ?? '');
+      onWake();
+    });
     current = client;
     try {
       await client.connect();
@@ -70,6 +77,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
     }
     failures = 0;
     log.info({ channel }, 'listening for new events');
+    options.onListening?.();
     onWake();
     return true;
   }

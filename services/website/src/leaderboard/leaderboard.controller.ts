@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { POOL } from '../core/deps';
+import { parseQuery } from '../core/validation';
+import { pageContext } from '../pages/page-context';
+import { leaderboardQuery, showLeaderboard, type LeaderboardPage } from './leaderboard.handler';
+import { renderLeaderboardPage } from './leaderboard.page';
+
+/** The boards, open to visitors: the page and the JSON API read the same handler. */
+@Controller()
+export class LeaderboardController {
+  constructor(@Inject(POOL) private readonly pool: Pool) {}
+
+  @Get('leaderboard')
+  @ApiExcludeEndpoint()
+  async page(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const request = parseQuery(leaderboardQuery, query);
+    const lb = await showLeaderboard(this.pool, request, req.user?.userId ?? null);
+    res.type('html').send(renderLeaderboardPage(pageContext(req), lb));
+  }
+
+  /** `GET /api/v1/leaderboard?board=overall|season&page=N&size=N&around=me`. */
+  @Get('api/v1/leaderboard')
+  @ApiTags('leaderboard')
+  @ApiOperation({
+    summary: 'A page of the overall or season board, the viewer marked; around=me: the page holding the viewer',
+  })
+  @ApiQuery({ name: 'board', required: false, enum: ['overall', 'season'] })
+  @ApiQuery({ name: 'page', required: false, type: Number, description: 'From 1 (default 1)' })
+  @ApiQuery({ name: 'size', required: false, type: Number, description: 'Players per page, 1-100 (default 20)' })
+  @ApiQuery({ name: 'around', required: false, enum: ['me'], description: 'The page holding the signed-in player' })
+  @ApiResponse({ status: 200, description: 'The page, the number of pages and the viewer’s place' })
+  @ApiResponse({ status: 400, description: 'A bad parameter, named in error.details' })
+  api(@Query() query: unknown, @Req() req: Request): Promise<LeaderboardPage> {
+    return showLeaderboard(this.pool, parseQuery(leaderboardQuery, query), req.user?.userId ?? null);
+  }
+}
+
+@Module({ controllers: [LeaderboardController] })
+export class LeaderboardModule {}
