@@ -89,7 +89,13 @@ async function copyTable(from: string, to: string, source: Source): Promise<void
 
 function runImport(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+        ...env,
+      },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

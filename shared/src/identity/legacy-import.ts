@@ -17,7 +17,10 @@
  * the ledger holds; rank and achievements are recomputed from the totals. The import's
  * events are history, not news: they are written as delivered, so no player is notified.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Platform } from '../platform';
 import { unlockedAchievementsSql } from '../progression/achievements.sql';
 import { utcDay } from '../progression/rewards';
@@ -110,16 +113,23 @@ WHERE merged_into IS NULL
 
 const RANK_OF = (xp: string) => `(SELECT id FROM ranks WHERE min_xp <= ${xp} ORDER BY min_xp DESC LIMIT 1)`;
 
-/** $1.. arrays, one element per new account; rank and achievements decided from its totals as it is inserted. */
+/**
+ * The new accounts of a batch, copied in (COPY) before they are inserted: one row per account, `n` its
+ * place in the batch. Dropped once read (and with the transaction).
+ */
+const NEW_ACCOUNTS_TABLE_SQL = `
+CREATE TEMP TABLE legacy_new_accounts (n int, telegram_id bigint, discord_id text, email text, username text,
+  display_name text, xp bigint, coins bigint, games_played int, games_won int, messages_sent bigint, voice bigint,
+  streak int, last_daily date, primary_platform text, created_at timestamptz) ON COMMIT DROP`;
+const NEW_ACCOUNTS_COPY_SQL = 'COPY legacy_new_accounts FROM STDIN';
+
+/** From legacy_new_accounts in batch order; rank and achievements decided from its totals as it is inserted. */
 const CREATE_ACCOUNTS_SQL = `
 INSERT INTO unified_users (telegram_id, discord_id, website_email, username, display_name, xp, coins, rank_id, achievements,
   games_played, games_won, messages_sent, total_voice_time, daily_streak, last_daily_claim, primary_platform, created_at)
 SELECT x.telegram_id, x.discord_id, x.email, x.username, x.display_name, x.xp, x.coins, ${RANK_OF('x.xp')}, ach.keys,
   x.games_played, x.games_won, x.messages_sent, x.voice, x.streak, x.last_daily, x.primary_platform, coalesce(x.created_at, now())
-FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::int[],
-  $10::bigint[], $11::bigint[], $12::int[], $13::date[], $14::text[], $15::timestamptz[])
-  AS x(telegram_id, discord_id, email, username, display_name, xp, coins, games_played, games_won, messages_sent, voice,
-       streak, last_daily, primary_platform, created_at)
+FROM legacy_new_accounts x
 ${unlockedAchievementsSql(
   {
     games_played: 'x.games_played',
@@ -133,6 +143,7 @@ ${unlockedAchievementsSql(
   'x.xp',
   `'[]'::jsonb`,
 )}
+ORDER BY x.n
 RETURNING id::text AS id, telegram_id::text AS telegram_id, discord_id, lower(website_email) AS email,
   xp::text AS xp, coins::text AS coins, rank_id`;
 
@@ -189,18 +200,14 @@ FROM t WHERE u.id = t.id
 RETURNING u.id::text AS id, u.xp::text AS xp, u.coins::text AS coins, u.rank_id`;
 
 /**
- * Delivered already: the import's events are history. No dedupe key: the legacy-id map is
- * what keeps a row from being carried twice. $1 users, $2 types, $3 data.
+ * Delivered already (processed, at the transaction's time): the import's events are history.
+ * No dedupe key: the legacy-id map is what keeps a row from being carried twice. Rows go in
+ * with COPY, in the order given.
  */
-const APPEND_HISTORY_SQL = `
-INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, processed, processed_at)
-SELECT e.user_id, e.event_type, 'system', e.data, true, now()
-FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(user_id, event_type, data, n)
-ORDER BY e.n`;
+const APPEND_HISTORY_COPY_SQL =
+  'COPY cross_platform_events (user_id, event_type, source_platform, data, processed, processed_at) FROM STDIN';
 
-const MAP_ROWS_SQL = `
-INSERT INTO legacy_ids (source, legacy_id, user_id)
-SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])`;
+const MAP_ROWS_COPY_SQL = 'COPY legacy_ids (source, legacy_id, user_id) FROM STDIN';
 
 /** A password already set on the unified website wins over the legacy one. */
 const CARRY_PASSWORDS_SQL = `
@@ -294,6 +301,31 @@ function fold(rows: LegacyProgress[], today: string): Totals {
 }
 
 const refOf = (r: LegacyRowRef) => `${r.source}:${r.legacyId}`;
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One row in COPY's text format: tab-separated, \N for null, backslash and line breaks escaped. */
+function copyLine(values: (string | number | bigint | boolean | Date | null)[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let t: string;
+    if (v === null || v === undefined) t = '\\N';
+    else if (v instanceof Date) t = v.toISOString();
+    else {
+      t = String(v);
+      if (/[\\\n\r\t]/.test(t)) t = t.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
+    }
+    line += i === 0 ? t : `\t${t}`;
+  }
+  return `${line}\n`;
+}
+
+/** Streams the lines into a COPY ... FROM STDIN statement. */
+async function copyIn(client: PoolClient, sql: string, lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  await pipeline(Readable.from([Buffer.from(lines.join(''))]), client.query(copyFrom(sql)));
+}
 
 /**
  * Writes a batch of people in the caller's transaction. Deterministic for a given state
@@ -411,24 +443,33 @@ export async function importLegacyBatch(
 
   const afterOf = new Map<string, After>();
   if (toCreate.length > 0) {
-    const col = <T>(f: (p: Planned) => T) => toCreate.map(f);
-    const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL, [
-      col((p) => p.person.telegramId),
-      col((p) => p.person.discordId),
-      col((p) => p.person.email),
-      col((p) => p.totals.username),
-      col((p) => p.totals.displayName),
-      col((p) => p.totals.xp.toString()),
-      col((p) => p.totals.coins.toString()),
-      col((p) => p.totals.gamesPlayed),
-      col((p) => p.totals.gamesWon),
-      col((p) => p.totals.messagesSent.toString()),
-      col((p) => p.totals.voice.toString()),
-      col((p) => p.totals.streak),
-      col((p) => p.totals.lastDaily),
-      col((p) => p.totals.primary),
-      col((p) => p.totals.createdAt),
-    ]);
+    await client.query(NEW_ACCOUNTS_TABLE_SQL);
+    await copyIn(
+      client,
+      NEW_ACCOUNTS_COPY_SQL,
+      toCreate.map(({ person, totals: t }, n) =>
+        copyLine([
+          n,
+          person.telegramId,
+          person.discordId,
+          person.email,
+          t.username,
+          t.displayName,
+          t.xp,
+          t.coins,
+          t.gamesPlayed,
+          t.gamesWon,
+          t.messagesSent,
+          t.voice,
+          t.streak,
+          t.lastDaily,
+          t.primary,
+          t.createdAt,
+        ]),
+      ),
+    );
+    const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL);
+    await client.query('DROP TABLE legacy_new_accounts');
     const created = {
       telegram: new Map<string, string>(),
       discord: new Map<string, string>(),
@@ -485,13 +526,12 @@ export async function importLegacyBatch(
   const written = [...toCreate, ...toMerge];
   if (written.length === 0) return result;
 
-  const events: { userId: string; type: string; data: object }[] = [];
+  const { rows: clock } = await client.query<{ now: string }>('SELECT now()::text AS now');
+  const at = clock[0]!.now;
+  const events: string[] = [];
   for (const p of toCreate) {
-    events.push({
-      userId: p.userId!,
-      type: 'user_registered',
-      data: { platform: p.totals.primary, username: p.totals.username },
-    });
+    const data = { platform: p.totals.primary, username: p.totals.username };
+    events.push(copyLine([p.userId, 'user_registered', 'system', JSON.stringify(data), true, at]));
   }
   for (const p of written) {
     for (const r of p.carry) result.rowsCarried[r.source]++;
@@ -499,31 +539,21 @@ export async function importLegacyBatch(
     result.coins += p.totals.coins;
     if (p.totals.xp === 0n && p.totals.coins === 0n) continue;
     const a = afterOf.get(p.userId!)!;
-    events.push({
-      userId: p.userId!,
-      type: 'xp_change',
-      data: {
-        xp_delta: Number(p.totals.xp),
-        coins_delta: Number(p.totals.coins),
-        reason: LEGACY_IMPORT_REASON,
-        xp: Number(a.xp),
-        coins: Number(a.coins),
-        rank_id: a.rank_id,
-      },
-    });
+    const data = {
+      xp_delta: Number(p.totals.xp),
+      coins_delta: Number(p.totals.coins),
+      reason: LEGACY_IMPORT_REASON,
+      xp: Number(a.xp),
+      coins: Number(a.coins),
+      rank_id: a.rank_id,
+    };
+    events.push(copyLine([p.userId, 'xp_change', 'system', JSON.stringify(data), true, at]));
   }
-  await client.query(APPEND_HISTORY_SQL, [
-    events.map((e) => e.userId),
-    events.map((e) => e.type),
-    events.map((e) => JSON.stringify(e.data)),
-  ]);
+  await copyIn(client, APPEND_HISTORY_COPY_SQL, events);
 
-  const carried = written.flatMap((p) => p.carry.map((r) => ({ r, userId: p.userId! })));
-  await client.query(MAP_ROWS_SQL, [
-    carried.map((c) => c.r.source),
-    carried.map((c) => c.r.legacyId),
-    carried.map((c) => c.userId),
-  ]);
+  const mapLines: string[] = [];
+  for (const p of written) for (const r of p.carry) mapLines.push(copyLine([r.source, r.legacyId, p.userId]));
+  await copyIn(client, MAP_ROWS_COPY_SQL, mapLines);
 
   const withPassword = written.filter((p) => p.carry.some((r) => r.source === 'website'));
   if (withPassword.length > 0) {
