@@ -113,23 +113,16 @@ WHERE merged_into IS NULL
 
 const RANK_OF = (xp: string) => `(SELECT id FROM ranks WHERE min_xp <= ${xp} ORDER BY min_xp DESC LIMIT 1)`;
 
-/**
- * The new accounts of a batch, copied in (COPY) before they are inserted: one row per account, `n` its
- * place in the batch. Dropped once read (and with the transaction).
- */
-const NEW_ACCOUNTS_TABLE_SQL = `
-CREATE TEMP TABLE legacy_new_accounts (n int, telegram_id bigint, discord_id text, email text, username text,
-  display_name text, xp bigint, coins bigint, games_played int, games_won int, messages_sent bigint, voice bigint,
-  streak int, last_daily date, primary_platform text, created_at timestamptz) ON COMMIT DROP`;
-const NEW_ACCOUNTS_COPY_SQL = 'COPY legacy_new_accounts FROM STDIN';
-
-/** From legacy_new_accounts in batch order; rank and achievements decided from its totals as it is inserted. */
+/** $1.. arrays, one element per new account; rank and achievements decided from its totals as it is inserted. */
 const CREATE_ACCOUNTS_SQL = `
 INSERT INTO unified_users (telegram_id, discord_id, website_email, username, display_name, xp, coins, rank_id, achievements,
   games_played, games_won, messages_sent, total_voice_time, daily_streak, last_daily_claim, primary_platform, created_at)
 SELECT x.telegram_id, x.discord_id, x.email, x.username, x.display_name, x.xp, x.coins, ${RANK_OF('x.xp')}, ach.keys,
   x.games_played, x.games_won, x.messages_sent, x.voice, x.streak, x.last_daily, x.primary_platform, coalesce(x.created_at, now())
-FROM legacy_new_accounts x
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::int[],
+  $10::bigint[], $11::bigint[], $12::int[], $13::date[], $14::text[], $15::timestamptz[])
+  AS x(telegram_id, discord_id, email, username, display_name, xp, coins, games_played, games_won, messages_sent, voice,
+       streak, last_daily, primary_platform, created_at)
 ${unlockedAchievementsSql(
   {
     games_played: 'x.games_played',
@@ -143,7 +136,6 @@ ${unlockedAchievementsSql(
   'x.xp',
   `'[]'::jsonb`,
 )}
-ORDER BY x.n
 RETURNING id::text AS id, telegram_id::text AS telegram_id, discord_id, lower(website_email) AS email,
   xp::text AS xp, coins::text AS coins, rank_id`;
 
@@ -305,13 +297,12 @@ const refOf = (r: LegacyRowRef) => `${r.source}:${r.legacyId}`;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** One row in COPY's text format: tab-separated, \N for null, backslash and line breaks escaped. */
-function copyLine(values: (string | number | bigint | boolean | Date | null)[]): string {
+function copyLine(values: (string | number | bigint | boolean | null)[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     let t: string;
     if (v === null || v === undefined) t = '\\N';
-    else if (v instanceof Date) t = v.toISOString();
     else {
       t = String(v);
       if (/[\\\n\r\t]/.test(t)) t = t.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
@@ -443,33 +434,24 @@ export async function importLegacyBatch(
 
   const afterOf = new Map<string, After>();
   if (toCreate.length > 0) {
-    await client.query(NEW_ACCOUNTS_TABLE_SQL);
-    await copyIn(
-      client,
-      NEW_ACCOUNTS_COPY_SQL,
-      toCreate.map(({ person, totals: t }, n) =>
-        copyLine([
-          n,
-          person.telegramId,
-          person.discordId,
-          person.email,
-          t.username,
-          t.displayName,
-          t.xp,
-          t.coins,
-          t.gamesPlayed,
-          t.gamesWon,
-          t.messagesSent,
-          t.voice,
-          t.streak,
-          t.lastDaily,
-          t.primary,
-          t.createdAt,
-        ]),
-      ),
-    );
-    const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL);
-    await client.query('DROP TABLE legacy_new_accounts');
+    const col = <T>(f: (p: Planned) => T) => toCreate.map(f);
+    const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL, [
+      col((p) => p.person.telegramId),
+      col((p) => p.person.discordId),
+      col((p) => p.person.email),
+      col((p) => p.totals.username),
+      col((p) => p.totals.displayName),
+      col((p) => p.totals.xp.toString()),
+      col((p) => p.totals.coins.toString()),
+      col((p) => p.totals.gamesPlayed),
+      col((p) => p.totals.gamesWon),
+      col((p) => p.totals.messagesSent.toString()),
+      col((p) => p.totals.voice.toString()),
+      col((p) => p.totals.streak),
+      col((p) => p.totals.lastDaily),
+      col((p) => p.totals.primary),
+      col((p) => p.totals.createdAt),
+    ]);
     const created = {
       telegram: new Map<string, string>(),
       discord: new Map<string, string>(),
