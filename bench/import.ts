@@ -11,6 +11,7 @@
  *   (b) the peer: each legacy table streamed with `COPY ... TO STDOUT` into `COPY ... FROM
  *       STDIN` of a scratch table of the same columns in the unified database.
  * Prints progress on stderr and one JSON line on stdout, with ratio = rows/s of (a) / (b).
+ * NODE_OPTIONS reaches the import's process (e.g. `--cpu-prof` to see where its time goes).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
