@@ -11,6 +11,7 @@
  *   (b) the peer: each legacy table streamed with `COPY ... TO STDOUT` into `COPY ... FROM
  *       STDIN` of a scratch table of the same columns in the unified database.
  * Prints progress on stderr and one JSON line on stdout, with ratio = rows/s of (a) / (b).
+ * NODE_OPTIONS reaches the import's process (e.g. `--cpu-prof` to see where its time goes).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -89,7 +90,13 @@ async function copyTable(from: string, to: string, source: Source): Promise<void
 
 function runImport(args: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+        ...env,
+      },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -817,3 +817,38 @@ describe('ttfd import-legacy checks before writing', () => {
     expect(r.err).toBe('--batch-size must be a positive whole number of rows, not "0"');
   });
 });
+
+describe('ttfd import-legacy: names with backslashes, tabs and line breaks', () => {
+  it('carries them unchanged into the account and its history events', async () => {
+    const name = 'a\\b\tc "q" \\N\nline2 \\.';
+    const odd = await createLegacyDatabases({
+      telegram: [{ ...DATA.telegram[0]!, user_id: '4242', username: '\\\\weird\t', first_name: name }],
+      discord: [],
+      website: [],
+    });
+    const db = await createTestDatabase();
+    try {
+      const c = capture();
+      const code = await runCli(['import-legacy', '--telegram', odd.urls.telegram], { DATABASE_URL: db.url }, c.io);
+      expect(c.err.filter((l) => !l.startsWith('import-legacy: '))).toEqual([]);
+      expect(code).toBe(0);
+      const { rows } = await db.pool.query(
+        `SELECT u.username, u.display_name, e.event_type, e.data
+         FROM unified_users u JOIN cross_platform_events e ON e.user_id = u.id WHERE u.telegram_id = 4242 ORDER BY e.seq`,
+      );
+      expect(rows.map((r) => [r.username, r.display_name])).toEqual([
+        ['\\\\weird', name],
+        ['\\\\weird', name],
+      ]);
+      expect(rows.map((r) => [r.event_type, r.data.username ?? r.data.reason])).toEqual([
+        ['user_registered', '\\\\weird'],
+        ['xp_change', 'legacy_import'],
+      ]);
+      const { rows: map } = await db.pool.query(`SELECT source, legacy_id FROM legacy_ids`);
+      expect(map).toEqual([{ source: 'telegram', legacy_id: '4242' }]);
+    } finally {
+      await db.drop();
+      await odd.drop();
+    }
+  });
+});

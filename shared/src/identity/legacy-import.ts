@@ -17,7 +17,10 @@
  * the ledger holds; rank and achievements are recomputed from the totals. The import's
  * events are history, not news: they are written as delivered, so no player is notified.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Platform } from '../platform';
 import { unlockedAchievementsSql } from '../progression/achievements.sql';
 import { utcDay } from '../progression/rewards';
@@ -189,18 +192,14 @@ FROM t WHERE u.id = t.id
 RETURNING u.id::text AS id, u.xp::text AS xp, u.coins::text AS coins, u.rank_id`;
 
 /**
- * Delivered already: the import's events are history. No dedupe key: the legacy-id map is
- * what keeps a row from being carried twice. $1 users, $2 types, $3 data.
+ * Delivered already (processed, at the transaction's time): the import's events are history.
+ * No dedupe key: the legacy-id map is what keeps a row from being carried twice. Rows go in
+ * with COPY, in the order given.
  */
-const APPEND_HISTORY_SQL = `
-INSERT INTO cross_platform_events (user_id, event_type, source_platform, data, processed, processed_at)
-SELECT e.user_id, e.event_type, 'system', e.data, true, now()
-FROM unnest($1::bigint[], $2::text[], $3::jsonb[]) WITH ORDINALITY AS e(user_id, event_type, data, n)
-ORDER BY e.n`;
+const APPEND_HISTORY_COPY_SQL =
+  'COPY cross_platform_events (user_id, event_type, source_platform, data, processed, processed_at) FROM STDIN';
 
-const MAP_ROWS_SQL = `
-INSERT INTO legacy_ids (source, legacy_id, user_id)
-SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])`;
+const MAP_ROWS_COPY_SQL = 'COPY legacy_ids (source, legacy_id, user_id) FROM STDIN';
 
 /** A password already set on the unified website wins over the legacy one. */
 const CARRY_PASSWORDS_SQL = `
@@ -294,6 +293,30 @@ function fold(rows: LegacyProgress[], today: string): Totals {
 }
 
 const refOf = (r: LegacyRowRef) => `${r.source}:${r.legacyId}`;
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One row in COPY's text format: tab-separated, \N for null, backslash and line breaks escaped. */
+function copyLine(values: (string | number | bigint | boolean | null)[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    let t: string;
+    if (v === null || v === undefined) t = '\\N';
+    else {
+      t = String(v);
+      if (/[\\\n\r\t]/.test(t)) t = t.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!);
+    }
+    line += i === 0 ? t : `\t${t}`;
+  }
+  return `${line}\n`;
+}
+
+/** Streams the lines into a COPY ... FROM STDIN statement. */
+async function copyIn(client: PoolClient, sql: string, lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  await pipeline(Readable.from([Buffer.from(lines.join(''))]), client.query(copyFrom(sql)));
+}
 
 /**
  * Writes a batch of people in the caller's transaction. Deterministic for a given state
@@ -485,13 +508,12 @@ export async function importLegacyBatch(
   const written = [...toCreate, ...toMerge];
   if (written.length === 0) return result;
 
-  const events: { userId: string; type: string; data: object }[] = [];
+  const { rows: clock } = await client.query<{ now: string }>('SELECT now()::text AS now');
+  const at = clock[0]!.now;
+  const events: string[] = [];
   for (const p of toCreate) {
-    events.push({
-      userId: p.userId!,
-      type: 'user_registered',
-      data: { platform: p.totals.primary, username: p.totals.username },
-    });
+    const data = { platform: p.totals.primary, username: p.totals.username };
+    events.push(copyLine([p.userId, 'user_registered', 'system', JSON.stringify(data), true, at]));
   }
   for (const p of written) {
     for (const r of p.carry) result.rowsCarried[r.source]++;
@@ -499,31 +521,21 @@ export async function importLegacyBatch(
     result.coins += p.totals.coins;
     if (p.totals.xp === 0n && p.totals.coins === 0n) continue;
     const a = afterOf.get(p.userId!)!;
-    events.push({
-      userId: p.userId!,
-      type: 'xp_change',
-      data: {
-        xp_delta: Number(p.totals.xp),
-        coins_delta: Number(p.totals.coins),
-        reason: LEGACY_IMPORT_REASON,
-        xp: Number(a.xp),
-        coins: Number(a.coins),
-        rank_id: a.rank_id,
-      },
-    });
+    const data = {
+      xp_delta: Number(p.totals.xp),
+      coins_delta: Number(p.totals.coins),
+      reason: LEGACY_IMPORT_REASON,
+      xp: Number(a.xp),
+      coins: Number(a.coins),
+      rank_id: a.rank_id,
+    };
+    events.push(copyLine([p.userId, 'xp_change', 'system', JSON.stringify(data), true, at]));
   }
-  await client.query(APPEND_HISTORY_SQL, [
-    events.map((e) => e.userId),
-    events.map((e) => e.type),
-    events.map((e) => JSON.stringify(e.data)),
-  ]);
+  await copyIn(client, APPEND_HISTORY_COPY_SQL, events);
 
-  const carried = written.flatMap((p) => p.carry.map((r) => ({ r, userId: p.userId! })));
-  await client.query(MAP_ROWS_SQL, [
-    carried.map((c) => c.r.source),
-    carried.map((c) => c.r.legacyId),
-    carried.map((c) => c.userId),
-  ]);
+  const mapLines: string[] = [];
+  for (const p of written) for (const r of p.carry) mapLines.push(copyLine([r.source, r.legacyId, p.userId]));
+  await copyIn(client, MAP_ROWS_COPY_SQL, mapLines);
 
   const withPassword = written.filter((p) => p.carry.some((r) => r.source === 'website'));
   if (withPassword.length > 0) {

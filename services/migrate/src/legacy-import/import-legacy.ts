@@ -109,19 +109,21 @@ export async function importLegacy(pool: Pool, dataSource: DataSource, options: 
     }
 
     const rows: Partial<Record<LegacySourceName, RawRow[]>> = {};
-    let toRead = 0;
-    for (const source of sources) toRead += await source.count();
+    const toRead = (await Promise.all(sources.map((s) => s.count()))).reduce((n, c) => n + c, 0);
     options.progress.phase('read', toRead);
     let read = 0;
-    for (const source of sources) {
-      const list: RawRow[] = [];
-      for await (const batch of source.rows(options.batchSize)) {
-        for (const r of batch) list.push(r);
-        read += batch.length;
-        options.progress.advance(read);
-      }
-      rows[source.name] = list;
-    }
+    // The sources are read at once, each on its own connection.
+    await Promise.all(
+      sources.map(async (source) => {
+        const list: RawRow[] = [];
+        for await (const batch of source.rows(options.batchSize)) {
+          for (const r of batch) list.push(r);
+          read += batch.length;
+          options.progress.advance(read);
+        }
+        rows[source.name] = list;
+      }),
+    );
     options.progress.done();
     const plan = planImport({
       rows,

@@ -85,10 +85,14 @@ function nameOf(value: string | boolean | null): string | null {
   return t === '' ? null : t;
 }
 
+const PLAIN_COUNTER = /^[0-9]+$/;
+
 /** A counter: null is 0; a fraction or a negative number is not a counter. */
 function counterOf(value: string | boolean | null): bigint | null {
   if (value === null) return 0n;
-  if (typeof value !== 'string' || !/^-?[0-9]+(\.0+)?$/.test(value.trim())) return null;
+  if (typeof value !== 'string') return null;
+  if (PLAIN_COUNTER.test(value)) return BigInt(value);
+  if (!/^-?[0-9]+(\.0+)?$/.test(value.trim())) return null;
   const n = BigInt(value.trim().replace(/\.0+$/, ''));
   return n < 0n ? null : n;
 }
@@ -115,95 +119,89 @@ function emptyTally(): SourceTally {
 
 /** Normalises one raw row; a string is the reason it is skipped. */
 function normalise(source: LegacySourceName, raw: RawRow, passwordFormatOk: (h: string) => boolean): Row | SkipReason {
+  const xp = counterOf(raw.xp ?? null);
+  const coins = counterOf(raw.coins ?? null);
+  const gamesPlayed = counterOf(raw.games_played ?? null);
+  const gamesWon = counterOf(raw.games_won ?? null);
+  const messages = counterOf(raw.messages ?? null);
+  const voice = counterOf(raw.voice_seconds ?? null);
+  const streak = counterOf(raw.daily_streak ?? null);
+  if (
+    xp === null ||
+    coins === null ||
+    gamesPlayed === null ||
+    gamesWon === null ||
+    messages === null ||
+    voice === null ||
+    streak === null
+  )
+    return 'negative_counter';
+  if (gamesWon > gamesPlayed) return 'games_won_exceeds_games_played';
   const created = typeof raw.created_at === 'string' ? new Date(raw.created_at) : null;
-  const counters = {
-    xp: counterOf(raw.xp ?? null),
-    coins: counterOf(raw.coins ?? null),
-    games_played: counterOf(raw.games_played ?? null),
-    games_won: counterOf(raw.games_won ?? null),
-    messages: counterOf(raw.messages ?? null),
-    voice: counterOf(raw.voice_seconds ?? null),
-    streak: counterOf(raw.daily_streak ?? null),
-  };
-  if (Object.values(counters).some((c) => c === null)) return 'negative_counter';
-  const c = counters as Record<keyof typeof counters, bigint>;
-  if (c.games_won > c.games_played) return 'games_won_exceeds_games_played';
-  const base = {
-    xp: c.xp,
-    coins: c.coins,
-    gamesPlayed: Number(c.games_played),
-    gamesWon: Number(c.games_won),
-    messagesSent: c.messages,
-    voiceSeconds: c.voice,
-    dailyStreak: Number(c.streak),
-    lastDaily: typeof raw.last_daily === 'string' ? raw.last_daily : null,
-    createdAt: created && !Number.isNaN(+created) ? created : null,
-  };
-  const row = (
-    fields: Omit<Row, 'source' | 'progress' | 'createdAt'> & { username: string | null; displayName: string | null },
-  ): Row => ({
-    source,
-    key: fields.key,
-    telegramId: fields.telegramId,
-    discordId: fields.discordId,
-    email: fields.email,
-    emailVerified: fields.emailVerified,
-    passwordHash: fields.passwordHash,
-    passwordUnknown: fields.passwordUnknown,
-    typedTelegramId: fields.typedTelegramId,
-    progress: { source, legacyId: fields.key, ...base, username: fields.username, displayName: fields.displayName },
-    createdAt: base.createdAt ? +base.createdAt : Number.MAX_SAFE_INTEGER,
-  });
+  const createdAt = created && !Number.isNaN(+created) ? created : null;
+
+  let key: string;
+  let telegramId: string | null = null;
+  let discordId: string | null = null;
+  let email: string | null = null;
+  let emailVerified = false;
+  let passwordHash: string | null = null;
+  let passwordUnknown = false;
+  let typedTelegramId: string | null = null;
+  let username: string | null;
+  let displayName: string | null;
   if (source === 'telegram') {
-    const id = telegramIdOf(raw.user_id ?? null);
-    if (!id) return 'invalid_telegram_id';
-    return row({
-      key: String(raw.user_id),
-      telegramId: id,
-      discordId: null,
-      email: null,
-      emailVerified: false,
-      passwordHash: null,
-      passwordUnknown: false,
-      typedTelegramId: null,
-      username: nameOf(raw.username ?? null)?.replace(/^@/, '') ?? null,
-      displayName: nameOf(raw.first_name ?? null),
-    });
+    telegramId = telegramIdOf(raw.user_id ?? null);
+    if (!telegramId) return 'invalid_telegram_id';
+    key = String(raw.user_id);
+    username = nameOf(raw.username ?? null)?.replace(/^@/, '') ?? null;
+    displayName = nameOf(raw.first_name ?? null);
+  } else if (source === 'discord') {
+    discordId = discordIdOf(raw.discord_id ?? null);
+    if (!discordId) return 'invalid_discord_id';
+    key = String(raw.discord_id);
+    typedTelegramId = telegramIdOf(raw.telegram_id ?? null);
+    username = displayName = nameOf(raw.username ?? null);
+  } else {
+    email = emailOf(raw.email ?? null);
+    if (!email) return 'invalid_email';
+    key = String(raw.id);
+    const hash = typeof raw.password_hash === 'string' ? raw.password_hash.trim() : null;
+    const usable = !!hash && passwordFormatOk(hash);
+    discordId = raw.discord_id === null || raw.discord_id === undefined ? null : discordIdOf(raw.discord_id);
+    emailVerified = raw.email_verified === true;
+    passwordHash = usable ? hash : null;
+    passwordUnknown = !!hash && !usable;
+    typedTelegramId = telegramIdOf(raw.telegram_id ?? null);
+    username = displayName = nameOf(raw.username ?? null);
   }
-  if (source === 'discord') {
-    const id = discordIdOf(raw.discord_id ?? null);
-    if (!id) return 'invalid_discord_id';
-    const name = nameOf(raw.username ?? null);
-    return row({
-      key: String(raw.discord_id),
-      telegramId: null,
-      discordId: id,
-      email: null,
-      emailVerified: false,
-      passwordHash: null,
-      passwordUnknown: false,
-      typedTelegramId: telegramIdOf(raw.telegram_id ?? null),
-      username: name,
-      displayName: name,
-    });
-  }
-  const email = emailOf(raw.email ?? null);
-  if (!email) return 'invalid_email';
-  const key = String(raw.id);
-  const hash = typeof raw.password_hash === 'string' ? raw.password_hash.trim() : null;
-  const name = nameOf(raw.username ?? null);
-  return row({
+  return {
+    source,
     key,
-    telegramId: null,
-    discordId: raw.discord_id === null || raw.discord_id === undefined ? null : discordIdOf(raw.discord_id),
+    telegramId,
+    discordId,
     email,
-    emailVerified: raw.email_verified === true,
-    passwordHash: hash && passwordFormatOk(hash) ? hash : null,
-    passwordUnknown: !!hash && !passwordFormatOk(hash),
-    typedTelegramId: telegramIdOf(raw.telegram_id ?? null),
-    username: name,
-    displayName: name,
-  });
+    emailVerified,
+    passwordHash,
+    passwordUnknown,
+    typedTelegramId,
+    progress: {
+      source,
+      legacyId: key,
+      xp,
+      coins,
+      gamesPlayed: Number(gamesPlayed),
+      gamesWon: Number(gamesWon),
+      messagesSent: messages,
+      voiceSeconds: voice,
+      dailyStreak: Number(streak),
+      lastDaily: typeof raw.last_daily === 'string' ? raw.last_daily : null,
+      createdAt,
+      username,
+      displayName,
+    },
+    createdAt: createdAt ? +createdAt : Number.MAX_SAFE_INTEGER,
+  };
 }
 
 /** Union-find over row indexes. */
