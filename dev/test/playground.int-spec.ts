@@ -191,6 +191,12 @@ it('follows a player from Telegram to a rank role in Discord on the playground p
       await page.getByLabel('Message to the Telegram bot').fill(text);
       await page.getByLabel('Message to the Telegram bot').press('Enter');
     };
+    /** Chats (or runs a slash command) in a channel of the page's Discord pane. */
+    const typeInDiscord = async (channel: string, text: string) => {
+      await page.getByLabel('Channel', { exact: true }).selectOption(channel);
+      await page.getByLabel('Message or slash command in Discord').fill(text);
+      await page.getByLabel('Message or slash command in Discord').press('Enter');
+    };
     const onPage = (what: string, locator: ReturnType<Page['locator']>) =>
       locator.waitFor({ timeout: 20_000 }).catch(async (err: Error) => {
         await page.screenshot({ path: path.join(ARTIFACTS, 'playground-failed.png'), fullPage: true });
@@ -209,20 +215,18 @@ it('follows a player from Telegram to a rank role in Discord on the playground p
     await api('POST', '/playground/discord/message', { player: 'alice', channel: 'general', content: 'hello all' });
     const firstChat = Date.now();
     await waitUntil(async () => (await account())?.xp === 40, 20_000, 'XP for the Discord message');
+    await onPage('the second account', profile.getByText('Another account (Discord): 40 XP, until linked'));
 
-    // Links: a code from Telegram's /link, redeemed with /link code:<code> in Discord, which asks first,
-    // naming the Telegram account; the player confirms with the Merge button.
-    await api('POST', '/playground/telegram/send', { player: 'alice', text: '/link' });
+    // Links on the page: a code from Telegram's /link, redeemed with /link code:<code> typed in the Discord
+    // pane; the bot asks first, naming the Telegram account, and the player presses Merge under its reply.
+    await typeInTelegram('/link');
     const linkReply = await awaitEntry('the link code', toAlice(/^🔗 Your link code: [0-9A-Z]{10}\n/));
     const code = /: ([0-9A-Z]{10})\n/.exec((linkReply as { text: string }).text)![1]!;
-    const redeem = await api('POST', '/playground/discord/command', {
-      player: 'alice',
-      name: 'link',
-      options: { code },
-    });
+    await onPage('the link code', telegramPane.getByText(`Your link code: ${code}`));
+    await typeInDiscord('general', `/link code:${code}`);
     const question: any = await awaitEntry(
       'the merge confirmation',
-      (e) => e.kind === 'discord_reply' && e.interaction_id === redeem.interaction_id,
+      (e) => e.kind === 'discord_reply' && e.player === 'alice' && e.buttons.length > 0,
     );
     expect(question.ephemeral).toBe(true);
     expect(question.embeds[0].description).toContain(
@@ -231,11 +235,7 @@ it('follows a player from Telegram to a rank role in Discord on the playground p
     const confirm = question.buttons.find((b: { custom_id: string }) => b.custom_id.startsWith('merge:'));
     expect(confirm).toMatchObject({ label: 'Merge', disabled: false });
     expect((await account()).platforms).toEqual(['discord']); // nothing merged before the press
-    await api('POST', '/playground/discord/press', {
-      player: 'alice',
-      message_id: question.message_id,
-      custom_id: confirm.custom_id,
-    });
+    await discordPane.getByRole('button', { name: 'Merge' }).click();
     const merged: any = await awaitEntry(
       'the merge done',
       (e) => e.kind === 'discord_reply' && e.message_id === question.message_id && e.edited,
@@ -257,7 +257,7 @@ it('follows a player from Telegram to a rank role in Discord on the playground p
 
     // Chats in Discord again once the message cooldown (1 s) is over: 110 XP, the second rank.
     await waitUntil(() => Date.now() - firstChat > 1_100, 5_000, 'the message cooldown');
-    await api('POST', '/playground/discord/message', { player: 'alice', channel: 'games', content: 'gg everyone' });
+    await typeInDiscord('games', 'gg everyone');
     await waitUntil(async () => (await account()).xp === 110, 20_000, 'XP for the second Discord message');
     expect((await account()).rank_id).toBe(2);
 
