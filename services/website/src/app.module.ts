@@ -12,6 +12,7 @@ import { DiscordOAuthModule } from './discord/discord-oauth.controller';
 import { HomeModule } from './home/home.controller';
 import { LinkingModule } from './linking/linking.controller';
 import { ProfileModule } from './profile/profile.controller';
+import { PlaygroundModule } from './playground/playground.controller';
 import { PrivacyModule } from './settings/privacy.controller';
 import { SettingsModule } from './settings/settings.controller';
 import { LeaderboardModule } from './leaderboard/leaderboard.controller';
@@ -31,6 +32,7 @@ export const FEATURE_MODULES: Type[] = [
   LeaderboardModule, // /leaderboard, /api/v1/leaderboard
   LiveModule, // /api/v1/me/events (server-sent events)
   AdminModule, // /admin, /api/v1/events/{stats,dead,:id/replay}
+  PlaygroundModule, // /playground (only with PLAYGROUND_API_URL)
 ];
 
 @Module({})

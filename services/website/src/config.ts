@@ -59,6 +59,8 @@ export const configSchema = z
      * them with the same key). Without it the Linked Roles opt-in is not offered.
      */
     DISCORD_TOKEN_KEY: tokenKey.optional(),
+    /** The playground's control API (`make run` without tokens sets it): serves /playground. Never in the chart. */
+    PLAYGROUND_API_URL: httpUrl.transform((url) => url.replace(/\/+$/, '')).optional(),
   })
   .superRefine((config, ctx) => {
     const pairs: [keyof typeof config, keyof typeof config][] = [

@@ -21,7 +21,8 @@ function sourceName(ctx: PageContext, source: SourcePlatform): string {
   return source === 'system' ? ctx.t.siteName : platformName(source, ctx.locale);
 }
 
-function summary(ctx: PageContext, profile: PlayerProfile): Html {
+/** Rank, XP, coins, stats and achievements: the profile page's main part (the playground shows it too). */
+export function summary(ctx: PageContext, profile: PlayerProfile): Html {
   const t = ctx.t.profile;
   const rank = rankName(profile.rank.id, ctx.locale);
   const next = profile.next;
