@@ -1,4 +1,4 @@
-import { createTestDatabase, waitUntil, type TestDatabase } from '@ttfd/testing';
+import { createTestDatabase, sleep, waitUntil, type TestDatabase } from '@ttfd/testing';
 import { createPool } from '@ttfd/shared';
 
 let db: TestDatabase;
@@ -10,6 +10,31 @@ afterAll(async () => {
 });
 
 describe('createPool', () => {
+  it('survives the server ending a checked-out connection between two queries', async () => {
+    const pool = createPool(db.url, { applicationName: 'ttfd-pool-held', max: 2 });
+    try {
+      const held = await pool.connect();
+      const { rows } = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // What a restart does to every session: FATAL 57P01, sent while no query runs on it.
+      // Unheard, that 'error' event would end the process (and fail this test).
+      await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await sleep(300); // the FATAL arrives while the connection is checked out and idle
+      await waitUntil(
+        async () =>
+          held.query('SELECT 1').then(
+            () => false,
+            () => true,
+          ),
+        5_000,
+        'the held connection to fail',
+      );
+      held.release(true);
+      expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('names its connections and cancels a statement past the statement timeout', async () => {
     const pool = createPool(db.url, { applicationName: 'ttfd-pool-test', max: 2, statementTimeoutMillis: 200 });
     try {
@@ -40,6 +65,7 @@ describe('createPool', () => {
     try {
       const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await sleep(300); // the FATAL arrives while the connection is checked out and idle
       await waitUntil(() => lost.length > 0, 5_000, 'the idle connection to fail');
       expect(lost[0]!.message).toMatch(/terminating connection/);
       expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);

@@ -37,5 +37,11 @@ export function createPool(url: string, options: PoolOptions): Pool {
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMillis,
   });
   pool.on('error', options.onIdleError ?? (() => {}));
+  // pg-pool listens for a connection's errors only while it is idle or inside pool.query
+  // (once). A server restart can end a checked-out connection between two queries, or
+  // report a second error after the first: with no listener then, the 'error' event would
+  // end the process. The connection is broken either way; its next query fails and the
+  // caller releases it as broken.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
