@@ -14,28 +14,13 @@
 import { closeSeason, createProgression, findLeaderboard, createPool, type LeaderboardQuery } from '@ttfd/shared';
 import type { Pool } from 'pg';
 import { startBenchDatabase } from './lib/bench-database';
+import { loadLadder } from './lib/ladder';
 
 const PLAYERS = Number(process.env.PLAYERS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 15);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const CLIENTS = 16;
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-// A fifth never played (XP 0), the rest spread thin at the top like a real ladder; the
-// season, two fifths at 0. Names for the page's columns.
-const LOAD = `
-INSERT INTO unified_users (telegram_id, primary_platform, display_name, xp, current_season_xp)
-SELECT g, 'telegram', 'Player ' || g,
-       CASE WHEN random() < 0.2 THEN 0 ELSE 1 + floor(60000 * random() ^ 3) END,
-       CASE WHEN random() < 0.4 THEN 0 ELSE 1 + floor(5000 * random() ^ 3) END
-FROM generate_series(1, $1::int) g`;
-
-// What the migration does for players already there: one change each, folded.
-const BACKFILL = `
-INSERT INTO leaderboard_changes (board, score, block, delta)
-SELECT b.board, b.score, u.id >> 10, 1
-FROM unified_users u CROSS JOIN LATERAL (VALUES ('overall', u.xp), ('season', u.current_season_xp)) AS b (board, score)
-WHERE u.merged_into IS NULL`;
 
 // The design not taken: the trigger updates the three counters in place (in key order, so
 // without deadlocks) instead of appending the change.
@@ -117,13 +102,7 @@ async function main() {
   const pool = createPool(db.url, { max: CLIENTS + 2, applicationName: 'bench-leaderboard' });
   try {
     let started = performance.now();
-    // Loaded the way the migration meets an existing database: rows first, counters after.
-    await pool.query('ALTER TABLE unified_users DISABLE TRIGGER leaderboard_follow_insert');
-    await pool.query(LOAD, [PLAYERS]);
-    await pool.query('ALTER TABLE unified_users ENABLE TRIGGER leaderboard_follow_insert');
-    await pool.query(BACKFILL);
-    await pool.query('SELECT leaderboard_compact()');
-    await pool.query('VACUUM ANALYZE');
+    await loadLadder(pool, PLAYERS);
     log(`loaded ${PLAYERS} players in ${Math.round(performance.now() - started)} ms`);
 
     const at = async (sql: string) => String((await pool.query(sql)).rows[0].id);

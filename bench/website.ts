@@ -20,6 +20,7 @@ import readline from 'node:readline';
 import { createPool } from '@ttfd/shared';
 import { createWebsiteDriver } from '@ttfd/sync-worker';
 import { startBenchDatabase } from './lib/bench-database';
+import { loadLadder } from './lib/ladder';
 import { runHttpLoad, type HttpLoadResult } from './lib/http-load';
 import { nowMs, summarize } from './lib/percentiles';
 
@@ -31,19 +32,6 @@ const VIEWERS = 200;
 const PAGE_SIZE = 20;
 const SESSION_SECRET = randomBytes(24).toString('hex');
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-// A fifth never played, the rest spread thin at the top like a real ladder (as bench/leaderboard.ts).
-const LOAD = `
-INSERT INTO unified_users (telegram_id, primary_platform, display_name, xp, current_season_xp)
-SELECT g, 'telegram', 'Player ' || g,
-       CASE WHEN random() < 0.2 THEN 0 ELSE 1 + floor(60000 * random() ^ 3) END,
-       CASE WHEN random() < 0.4 THEN 0 ELSE 1 + floor(5000 * random() ^ 3) END
-FROM generate_series(1, $1::int) g`;
-const BACKFILL = `
-INSERT INTO leaderboard_changes (board, score, block, delta)
-SELECT b.board, b.score, u.id >> 10, 1
-FROM unified_users u CROSS JOIN LATERAL (VALUES ('overall', u.xp), ('season', u.current_season_xp)) AS b (board, score)
-WHERE u.merged_into IS NULL`;
 
 /** Signed-in sessions as the website's PostgreSQL store keeps them; returns each one's Cookie header. */
 async function createSessions(pool: ReturnType<typeof createPool>, userIds: string[]): Promise<string[]> {
@@ -161,12 +149,7 @@ async function main() {
   const children: ChildProcess[] = [];
   try {
     let started = performance.now();
-    await pool.query('ALTER TABLE unified_users DISABLE TRIGGER leaderboard_follow_insert');
-    await pool.query(LOAD, [PLAYERS]);
-    await pool.query('ALTER TABLE unified_users ENABLE TRIGGER leaderboard_follow_insert');
-    await pool.query(BACKFILL);
-    await pool.query('SELECT leaderboard_compact()');
-    await pool.query('VACUUM ANALYZE');
+    await loadLadder(pool, PLAYERS);
     log(`loaded ${PLAYERS} players in ${Math.round(performance.now() - started)} ms`);
 
     const { rows: sample } = await pool.query<{ id: string }>(
