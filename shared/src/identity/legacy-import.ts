@@ -376,6 +376,23 @@ export async function importLegacyBatch(
   type Planned = { person: LegacyPerson; carry: LegacyProgress[]; totals: Totals; userId: string | null };
   const toCreate: Planned[] = [];
   const toMerge: Planned[] = [];
+  // The columns CREATE_ACCOUNTS_SQL and MERGE_INTO_ACCOUNTS_SQL share, in their order.
+  const accountColumns = (planned: Planned[]) =>
+    [
+      (p: Planned) => p.person.telegramId,
+      (p: Planned) => p.person.discordId,
+      (p: Planned) => p.person.email,
+      (p: Planned) => p.totals.username,
+      (p: Planned) => p.totals.displayName,
+      (p: Planned) => p.totals.xp.toString(),
+      (p: Planned) => p.totals.coins.toString(),
+      (p: Planned) => p.totals.gamesPlayed,
+      (p: Planned) => p.totals.gamesWon,
+      (p: Planned) => p.totals.messagesSent.toString(),
+      (p: Planned) => p.totals.voice.toString(),
+      (p: Planned) => p.totals.streak,
+      (p: Planned) => p.totals.lastDaily,
+    ].map((column: (p: Planned) => unknown) => planned.map(column));
   for (const person of people) {
     const carry = person.rows.filter((r) => !mapped.has(refOf(r)));
     if (carry.length === 0) {
@@ -434,23 +451,10 @@ export async function importLegacyBatch(
 
   const afterOf = new Map<string, After>();
   if (toCreate.length > 0) {
-    const col = <T>(f: (p: Planned) => T) => toCreate.map(f);
     const { rows } = await client.query<Owner & After>(CREATE_ACCOUNTS_SQL, [
-      col((p) => p.person.telegramId),
-      col((p) => p.person.discordId),
-      col((p) => p.person.email),
-      col((p) => p.totals.username),
-      col((p) => p.totals.displayName),
-      col((p) => p.totals.xp.toString()),
-      col((p) => p.totals.coins.toString()),
-      col((p) => p.totals.gamesPlayed),
-      col((p) => p.totals.gamesWon),
-      col((p) => p.totals.messagesSent.toString()),
-      col((p) => p.totals.voice.toString()),
-      col((p) => p.totals.streak),
-      col((p) => p.totals.lastDaily),
-      col((p) => p.totals.primary),
-      col((p) => p.totals.createdAt),
+      ...accountColumns(toCreate),
+      toCreate.map((p) => p.totals.primary),
+      toCreate.map((p) => p.totals.createdAt),
     ]);
     const created = {
       telegram: new Map<string, string>(),
@@ -477,23 +481,10 @@ export async function importLegacyBatch(
   }
 
   if (toMerge.length > 0) {
-    const col = <T>(f: (p: Planned) => T) => toMerge.map(f);
     const { rowCount } = await client.query(MERGE_INTO_ACCOUNTS_SQL, [
-      col((p) => p.userId),
-      col((p) => p.person.telegramId),
-      col((p) => p.person.discordId),
-      col((p) => p.person.email),
-      col((p) => p.totals.username),
-      col((p) => p.totals.displayName),
-      col((p) => p.totals.xp.toString()),
-      col((p) => p.totals.coins.toString()),
-      col((p) => p.totals.gamesPlayed),
-      col((p) => p.totals.gamesWon),
-      col((p) => p.totals.messagesSent.toString()),
-      col((p) => p.totals.voice.toString()),
-      col((p) => p.totals.streak),
-      col((p) => p.totals.lastDaily),
-      col((p) => p.totals.createdAt),
+      toMerge.map((p) => p.userId),
+      ...accountColumns(toMerge),
+      toMerge.map((p) => p.totals.createdAt),
       today,
     ]);
     // An account changed since it was read (merged, or given an id on one of the platforms): plan the batch again.
