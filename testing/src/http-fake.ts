@@ -57,3 +57,14 @@ export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs = 10_0
     await sleep(20);
   }
 }
+
+/** Runs `query` until the database answers (it is down during a restart). */
+export async function persistently<T>(query: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await query();
+    } catch {
+      await sleep(50);
+    }
+  }
+}

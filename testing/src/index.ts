@@ -42,7 +42,7 @@ export {
 } from './fake-discord-oauth';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy';
 export { startRestartablePostgres, type RestartablePostgres } from './restartable-postgres';
-export { waitUntil, sleep } from './http-fake';
+export { waitUntil, sleep, persistently } from './http-fake';
 export { spawnMain, killSpawned, REGISTER_TS, type MainProcess } from './spawn-main';
 export {
   startPlayground,

@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Pool } from 'pg';
+import { applyMigrations, createDataSource, createPool } from '@ttfd/shared';
 import { freePort, postgresPrograms } from '@ttfd/dev';
 
 export interface RestartablePostgres {
@@ -14,6 +16,11 @@ export interface RestartablePostgres {
    * running meanwhile, so it sees the outage.
    */
   restart(mode: 'fast' | 'immediate'): Promise<void>;
+  /**
+   * Creates the database `ttfd` on this server with every migration applied, and a pool on
+   * it whose idle connections may die with the server (the next query opens another).
+   */
+  migratedDatabase(): Promise<{ url: string; pool: Pool }>;
   stop(): void;
 }
 
@@ -46,8 +53,9 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dataDir}`;
   const log = path.join(root, 'server.log');
   pgCtl(['start', '-w', '-t', '60', '-l', log, '-o', options]);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     restart(mode) {
       const args = ['restart', '-m', mode, '-w', '-t', '60', '-l', log, '-o', options, '-D', dataDir];
       return new Promise((resolve, reject) => {
@@ -55,6 +63,17 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
         child.once('error', reject);
         child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl restart failed (${code})`))));
       });
+    },
+    async migratedDatabase() {
+      const admin = new Pool({ connectionString: url, max: 1 });
+      await admin.query('CREATE DATABASE ttfd');
+      await admin.end();
+      const ttfd = url.replace(/\/postgres$/, '/ttfd');
+      const dataSource = createDataSource(ttfd, { poolSize: 1 });
+      await dataSource.initialize();
+      await applyMigrations(dataSource);
+      await dataSource.destroy();
+      return { url: ttfd, pool: createPool(ttfd, { max: 4, applicationName: 'ttfd-test' }) };
     },
     stop() {
       pgCtl(['stop', '-m', 'fast', '-w']);

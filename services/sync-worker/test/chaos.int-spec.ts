@@ -1,6 +1,5 @@
-import { Pool } from 'pg';
-import { applyMigrations, createDataSource } from '@ttfd/shared';
 import {
+  persistently,
   DISCORD_ERRORS,
   sleep,
   startFakeDiscord,
@@ -30,17 +29,7 @@ const children: ChildWorker[] = [];
 
 beforeAll(async () => {
   [pg, telegram, discord] = await Promise.all([startRestartablePostgres(), startFakeTelegram(), startFakeDiscord()]);
-  const admin = new Pool({ connectionString: pg.url, max: 1 });
-  await admin.query('CREATE DATABASE ttfd');
-  await admin.end();
-  const url = pg.url.replace(/\/postgres$/, '/ttfd');
-  const dataSource = createDataSource(url, { poolSize: 1 });
-  await dataSource.initialize();
-  await applyMigrations(dataSource);
-  await dataSource.destroy();
-  const pool = new Pool({ connectionString: url, max: 4 });
-  // Idle connections die with the server; the next query opens a new one.
-  pool.on('error', () => {});
+  const { url, pool } = await pg.migratedDatabase();
   db = { url, pool, drop: async () => {} } as unknown as TestDatabase;
 }, 120_000);
 afterAll(async () => {
@@ -50,17 +39,6 @@ afterAll(async () => {
   await Promise.all([telegram?.close(), discord?.close()]);
   pg?.stop();
 });
-
-/** Runs `query` until the database answers (it is down during a restart). */
-async function persistently<T>(query: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await query();
-    } catch {
-      await sleep(50);
-    }
-  }
-}
 
 function spawn(name: string): ChildWorker {
   const worker = spawnWorker(

@@ -1,6 +1,5 @@
-import { Pool } from 'pg';
-import { applyMigrations, createDataSource } from '@ttfd/shared';
 import {
+  persistently,
   sleep,
   startFakeTelegram,
   startRestartablePostgres,
@@ -20,17 +19,7 @@ let worker: SyncWorkerService | null = null;
 beforeAll(async () => {
   pg = await startRestartablePostgres();
   telegram = await startFakeTelegram();
-  const admin = new Pool({ connectionString: pg.url, max: 1 });
-  await admin.query('CREATE DATABASE ttfd');
-  await admin.end();
-  const url = pg.url.replace(/\/postgres$/, '/ttfd');
-  const dataSource = createDataSource(url, { poolSize: 1 });
-  await dataSource.initialize();
-  await applyMigrations(dataSource);
-  await dataSource.destroy();
-  const pool = new Pool({ connectionString: url, max: 4 });
-  // Idle connections die with the server; the next query opens a new one.
-  pool.on('error', () => {});
+  const { url, pool } = await pg.migratedDatabase();
   db = { url, pool, drop: async () => {} } as unknown as TestDatabase;
 }, 120_000);
 afterAll(async () => {
@@ -39,17 +28,6 @@ afterAll(async () => {
   await telegram?.close();
   await pg?.stop();
 });
-
-/** Runs `query` until the database answers (it is down during a restart). */
-async function persistently<T>(query: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await query();
-    } catch {
-      await sleep(50);
-    }
-  }
-}
 
 it('rides out a PostgreSQL restart and a crash under load: every event delivered exactly once', async () => {
   worker = await startWorker(workerEnv(db, { telegram: telegram.url }, { SYNC_POLL_MS: '200' }));

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { Pool } from 'pg';
-import { applyMigrations, createDataSource } from '@ttfd/shared';
+import type { Pool } from 'pg';
 import {
   killSpawned,
   sleep,
@@ -25,16 +24,7 @@ let pool: Pool;
 
 beforeAll(async () => {
   [pg, fake] = await Promise.all([startRestartablePostgres(), startFakeTelegram()]);
-  const admin = new Pool({ connectionString: pg.url, max: 1 });
-  await admin.query('CREATE DATABASE ttfd');
-  await admin.end();
-  url = pg.url.replace(/\/postgres$/, '/ttfd');
-  const dataSource = createDataSource(url, { poolSize: 1 });
-  await dataSource.initialize();
-  await applyMigrations(dataSource);
-  await dataSource.destroy();
-  pool = new Pool({ connectionString: url, max: 2 });
-  pool.on('error', () => {});
+  ({ url, pool } = await pg.migratedDatabase());
 }, 120_000);
 afterAll(async () => {
   killSpawned();
