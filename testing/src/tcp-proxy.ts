@@ -13,23 +13,44 @@ export interface TcpProxy {
   stall(): void;
   /** Closes every open connection at once. */
   cut(): void;
+  /**
+   * The next time a client sends bytes containing `marker` (e.g. a prepared statement's
+   * name), forwards them and then hangs up on that client before the server's answer can
+   * reach it: the statement runs and commits, and the client sees the connection drop.
+   */
+  cutAfter(marker: string): void;
+  /** The same, but the bytes are dropped: the statement never reaches the server. */
+  cutBefore(marker: string): void;
   close(): Promise<void>;
 }
 
 /** A TCP proxy on 127.0.0.1 in front of `host:port`, for dropped-connection tests. */
 export async function startTcpProxy(host: string, port: number): Promise<TcpProxy> {
-  const open = new Set<{ client: net.Socket; upstream: net.Socket; stalled: boolean }>();
+  const open = new Set<{ client: net.Socket; upstream: net.Socket; stalled: boolean; lingering: boolean }>();
+  let cut: { marker: Buffer; forward: boolean } | null = null;
   const server = net.createServer((client) => {
     proxy.connections++;
     const upstream = net.connect(port, host);
-    const pair = { client, upstream, stalled: false };
+    const pair = { client, upstream, stalled: false, lingering: false };
     open.add(pair);
-    client.on('data', (d) => pair.stalled || upstream.write(d));
+    client.on('data', (d: Buffer) => {
+      if (pair.stalled) return;
+      const cutting = cut && d.includes(cut.marker) ? cut : null;
+      if (!cutting || cutting.forward) upstream.write(d);
+      if (cutting) {
+        cut = null;
+        // The client goes at once; the server keeps its socket long enough to commit.
+        pair.stalled = true;
+        pair.lingering = true;
+        client.destroy();
+        setTimeout(() => upstream.destroy(), 500).unref();
+      }
+    });
     upstream.on('data', (d) => pair.stalled || client.write(d));
     const end = () => {
       open.delete(pair);
       client.destroy();
-      upstream.destroy();
+      if (!pair.lingering) upstream.destroy();
     };
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
@@ -53,6 +74,12 @@ export async function startTcpProxy(host: string, port: number): Promise<TcpProx
         pair.upstream.destroy();
       }
       open.clear();
+    },
+    cutAfter(marker) {
+      cut = { marker: Buffer.from(marker), forward: true };
+    },
+    cutBefore(marker) {
+      cut = { marker: Buffer.from(marker), forward: false };
     },
     close() {
       proxy.cut();

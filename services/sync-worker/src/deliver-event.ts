@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   beginDelivery,
   finishDelivery,
@@ -27,6 +27,7 @@ import type { WebsiteDriver } from './drivers/website-driver';
 import type { Effect, NotifiedEvent } from './event-handlers';
 import { notificationText } from './notification-texts';
 import type { UnmanageableRoles } from './unmanageable-roles';
+import type { UnsettledSends } from './unsettled-sends';
 
 /** The platforms the worker reaches; a null driver is a platform without credentials. */
 export interface Drivers {
@@ -45,6 +46,8 @@ export interface DeliveryContext {
   rankRoleIds: string[];
   /** Rank roles Discord will not let the bot manage: reported once, tried again only by a check. */
   unmanageableRoles: UnmanageableRoles;
+  /** This worker's sends whose receipt write lost its answer. */
+  unsettledSends: UnsettledSends;
   log: Logger;
   /**
    * The batch's players' Linked Roles grants with their current standing (loaded after the
@@ -78,7 +81,9 @@ export function dmNonce(eventId: string, target: DeliveryTarget): string {
 /**
  * Sends one message at most once. The receipt is committed before the send; finding one
  * means an earlier attempt got that far, and the message is sent again only where the
- * platform itself drops a repeat (a Discord nonce still in its window).
+ * platform itself drops a repeat (a Discord nonce still in its window). When a receipt
+ * write loses its answer (the database went away), this worker remembers the attempt, so
+ * its next try neither skips a message it never sent nor resends one it did.
  */
 async function sendOnce(
   ctx: DeliveryContext,
@@ -87,7 +92,21 @@ async function sendOnce(
   send: () => Promise<{ messageId: string }>,
   repeatSafe: boolean,
 ): Promise<void> {
-  const claim = await beginDelivery(ctx.receipts, eventId, target);
+  const unsettled = ctx.unsettledSends.get(eventId, target);
+  if (unsettled?.messageId !== undefined) {
+    await finishDelivery(ctx.receipts, eventId, target, 'sent', unsettled.messageId);
+    ctx.unsettledSends.forget(eventId, target);
+    return;
+  }
+  const attempt = unsettled?.attempt ?? randomUUID();
+  let claim;
+  try {
+    claim = await beginDelivery(ctx.receipts, eventId, target, attempt);
+  } catch (err) {
+    ctx.unsettledSends.remember(eventId, target, { attempt });
+    throw err;
+  }
+  ctx.unsettledSends.forget(eventId, target);
   if (!claim.send) {
     if (claim.status !== 'sending') return;
     if (!repeatSafe || claim.ageSeconds > NONCE_WINDOW_SECONDS) {
@@ -103,10 +122,28 @@ async function sendOnce(
       await finishDelivery(ctx.receipts, eventId, target, 'unknown', err.message);
       return;
     }
-    await releaseDelivery(ctx.receipts, eventId, target);
+    await settling(ctx, eventId, target, { attempt }, () => releaseDelivery(ctx.receipts, eventId, target));
     throw err;
   }
-  await finishDelivery(ctx.receipts, eventId, target, 'sent', messageId);
+  await settling(ctx, eventId, target, { attempt, messageId }, () =>
+    finishDelivery(ctx.receipts, eventId, target, 'sent', messageId),
+  );
+}
+
+/** Writes a receipt's outcome; if the write fails, remembers the outcome for the next try. */
+async function settling(
+  ctx: DeliveryContext,
+  eventId: string,
+  target: DeliveryTarget,
+  outcome: { attempt: string; messageId?: string },
+  write: () => Promise<void>,
+): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    ctx.unsettledSends.remember(eventId, target, outcome);
+    throw err;
+  }
 }
 
 /**

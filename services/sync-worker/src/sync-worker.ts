@@ -27,6 +27,7 @@ import { deliverEvent, type DeliveryContext, type Drivers, type EventDelivery } 
 import { effectsOf, localEventTypes } from './event-handlers';
 import { typeLabel, type Outcome, type SyncMetrics } from './metrics';
 import { createUnmanageableRoles, type UnmanageableRoles } from './unmanageable-roles';
+import { createUnsettledSends } from './unsettled-sends';
 
 export interface SyncWorkerOptions {
   /**
@@ -113,6 +114,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   let missedWake = false;
   let stopping = false;
   const unmanageableRoles = options.unmanageableRoles ?? createUnmanageableRoles(log);
+  const unsettledSends = createUnsettledSends();
   const tokenKey = options.tokenKey ?? null;
   const keepsRoleConnections = Boolean(drivers.roleConnections && tokenKey);
   const settleTypes = localEventTypes(keepsRoleConnections ? [] : ['role_connection']);
@@ -228,6 +230,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       receipts: pool,
       rankRoleIds,
       unmanageableRoles,
+      unsettledSends,
       log,
       tokenKey,
       roleConnections: tokenKey

@@ -9,9 +9,9 @@ export type DeliveryClaim = { send: true } | { send: false; status: DeliveryStat
 
 const BEGIN_DELIVERY = `
 WITH mine AS (
-  INSERT INTO delivery_receipts (event_id, target, status) VALUES ($1, $2, 'sending')
-  ON CONFLICT (event_id, target) DO UPDATE SET status = 'sending', detail = NULL, updated_at = now()
-    WHERE delivery_receipts.status = 'skipped'
+  INSERT INTO delivery_receipts (event_id, target, status, attempt) VALUES ($1, $2, 'sending', $3)
+  ON CONFLICT (event_id, target) DO UPDATE SET status = 'sending', attempt = $3, detail = NULL, updated_at = now()
+    WHERE delivery_receipts.status = 'skipped' OR (delivery_receipts.status = 'sending' AND delivery_receipts.attempt = $3)
   RETURNING 1
 )
 SELECT true AS send, NULL AS status, 0 AS age_seconds FROM mine
@@ -21,13 +21,24 @@ FROM delivery_receipts r
 WHERE r.event_id = $1 AND r.target = $2 AND NOT EXISTS (SELECT 1 FROM mine)`;
 
 /**
- * Records, before a message goes out, that it is about to be sent; committed on its own
- * so that it survives a crash. A receipt already there means an earlier attempt got this
- * far: `sent` (done), `unknown`, or `sending` (it died after this point, so the message
- * may have arrived). A `skipped` receipt (the platform was not configured) is taken over.
+ * Records, before a message goes out, that attempt `attempt` is about to send it;
+ * committed on its own so that it survives a crash. A receipt already there means an
+ * earlier attempt got this far: `sent` (done), `unknown`, or `sending` (it died after this
+ * point, so the message may have arrived). A `skipped` receipt (the platform was not
+ * configured) is taken over, and so is a `sending` receipt of this same attempt: its
+ * writer never learnt whether it was stored, so it cannot have sent the message.
  */
-export async function beginDelivery(db: Queryable, eventId: string, target: DeliveryTarget): Promise<DeliveryClaim> {
-  const { rows } = await db.query({ name: 'ttfd-begin-delivery', text: BEGIN_DELIVERY, values: [eventId, target] });
+export async function beginDelivery(
+  db: Queryable,
+  eventId: string,
+  target: DeliveryTarget,
+  attempt: string,
+): Promise<DeliveryClaim> {
+  const { rows } = await db.query({
+    name: 'ttfd-begin-delivery',
+    text: BEGIN_DELIVERY,
+    values: [eventId, target, attempt],
+  });
   const row = rows[0];
   if (row?.send) return { send: true };
   // No row: a concurrent attempt inserted it after this statement's snapshot.

@@ -35,6 +35,10 @@ export class DeliveryReceipt {
   @Column({ type: 'text', nullable: true })
   detail!: string | null;
 
+  /** The attempt that wrote a `sending` receipt: only that attempt may take it back. */
+  @Column({ type: 'uuid', nullable: true })
+  attempt!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
