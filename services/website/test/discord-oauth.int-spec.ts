@@ -235,6 +235,44 @@ describe('Discord OAuth2', () => {
     expect(after.rows).toHaveLength(0);
   });
 
+  it('keeps the Linked Roles grant when linking Discord needs a merge confirmation, through the merge', async () => {
+    // Ivo played on Discord first (his account has the Discord identity), then signs up on the site.
+    const ivo = { id: '400000000000000007', username: 'ivo' };
+    const first = site.browser();
+    await first.get((await throughDiscord(first, '/auth/discord', ivo)).callback).expect(303);
+    const browser = site.browser();
+    const csrf = await csrfOf(browser, '/signup');
+    await browser
+      .post('/signup')
+      .type('form')
+      .send({ _csrf: csrf, email: 'ivo@example.org', password: 'a long enough passphrase', display_name: 'Ivo' })
+      .expect(303);
+    const { callback } = await throughDiscord(browser, '/auth/discord?purpose=link&linked_roles=1', ivo, [
+      'identify',
+      'role_connections.write',
+    ]);
+    await browser.get(callback).expect(303).expect('location', '/link/confirm');
+    const kept = await site.db.pool.query(`SELECT 1 FROM role_connection_grants WHERE discord_id = $1`, [ivo.id]);
+    expect(kept.rows).toHaveLength(1);
+
+    const token = /name="confirm_token" value="([^"]+)"/.exec((await browser.get('/link/confirm')).text)?.[1];
+    const confirmCsrf = await csrfOf(browser, '/link/confirm');
+    await browser
+      .post('/link/confirm')
+      .type('form')
+      .send({ _csrf: confirmCsrf, confirm_token: token!, action: 'confirm' })
+      .expect(303);
+    const {
+      rows: [merged],
+    } = await site.db.pool.query(
+      `SELECT id FROM unified_users WHERE discord_id = $1 AND website_email = 'ivo@example.org' AND merged_into IS NULL`,
+      [ivo.id],
+    );
+    expect(merged).toBeDefined();
+    // The merged account's grant opens with the key: the worker can set Ivo's role connection.
+    expect((await loadRoleConnections(site.db.pool, KEY, [merged.id])).get(merged.id)?.discordId).toBe(ivo.id);
+  });
+
   it('links without Linked Roles when the player leaves role_connections.write out on Discord', async () => {
     const browser = site.browser();
     const pia = { id: '400000000000000006', username: 'pia' };

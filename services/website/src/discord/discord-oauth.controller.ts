@@ -132,9 +132,10 @@ export class DiscordOAuthController {
         identity: { platform: 'discord', id: signIn.discordUserId },
         proof: { kind: 'discord_oauth', discordUserId: signIn.discordUserId },
       });
-      if (flow.linkedRoles && (result.status === 'linked' || result.status === 'already_linked')) {
-        await this.connectLinkedRoles(req.user.userId, signIn);
-      }
+      // The grant belongs to the Discord identity the player just proved, wherever it ends
+      // up: kept too while a merge waits for their confirmation, so it outlives the merge.
+      const proven = ['linked', 'already_linked', 'needs_confirmation'];
+      if (flow.linkedRoles && proven.includes(result.status)) await this.connectLinkedRoles(req.user.userId, signIn);
       this.metrics.logins.inc({ method: 'discord', outcome: 'linked' });
       return res.redirect(303, settleLinkOutcome(req, result, localeOf(req)));
     }
