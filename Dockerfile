@@ -4,12 +4,14 @@
 # Targets: telegram, discord, website, sync-worker, migrate.
 
 # The Node.js release the Makefile pins for development and CI (NODE_VERSION there), as the
-# official image pinned by digest: NODE_IMAGE_DIGEST is the multi-arch index digest of
-# node:<NODE_VERSION>-bookworm-slim, printed by
+# official image pinned by digest: NODE_IMAGE_DIGEST is the multi-arch index digest (amd64 and
+# arm64) of node:<NODE_VERSION>-bookworm-slim, printed by
 #   docker buildx imagetools inspect node:24.22.3-bookworm-slim    (the "Digest:" line)
 # A tag alone floats with every upstream rebuild; the digest makes a build reproducible and is
-# bumped on purpose. images.yml refuses a release build without it, and checks that the pinned
-# image runs Node.js NODE_VERSION on every platform built.
+# bumped on purpose. These ARG lines are the one place the tag and digest are written:
+# .github/scripts/base-image.sh reads and rewrites them, .github/workflows/base-image.yml opens a
+# pull request when the tag's digest moves, and images.yml refuses a release build without a pin
+# and checks that the pinned image runs Node.js NODE_VERSION on every platform built.
 ARG NODE_VERSION=24.22.3
 ARG NODE_IMAGE_DIGEST=
 ARG NODE_IMAGE=node:${NODE_VERSION}-bookworm-slim${NODE_IMAGE_DIGEST:+@}${NODE_IMAGE_DIGEST}

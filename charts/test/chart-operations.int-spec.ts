@@ -1,7 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { ciValues, find, ofKind, podSpecs, render, renderError, type Json, type K8sObject } from './support/helm';
+import {
+  ciValues,
+  ciValuesFiles,
+  find,
+  ofKind,
+  podSpecs,
+  render,
+  renderError,
+  type Json,
+  type K8sObject,
+} from './support/helm';
 import { validateObjects } from './support/k8s-schema';
 import { chartDir, repoRoot, run, tool } from './support/tools';
 
@@ -376,32 +386,108 @@ describe('the legacy import Job', () => {
 describe('helm test', () => {
   const objects = render({ values: [ciValues('all-enabled')] });
   const tests = objects.filter((o) => o.metadata.annotations?.['helm.sh/hook'] === 'test');
+  const smoke = (objects: K8sObject[]) => find(objects, 'Pod', 'ttfd-test-smoke');
+  const command = (pod: K8sObject) => pod.spec.containers[0].args;
+  const databaseRef = (pod: K8sObject) =>
+    pod.spec.containers[0].env.find((e: Json) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef;
+  const overlayRender = (env: string) =>
+    render({
+      values: [path.join(repoRoot, 'k8s/overlays', env, 'values.yaml')],
+      namespace: `ttfd-${env}`,
+      set: { 'image.tag': '1.0.0' },
+    });
+  const valueSets: [string, () => K8sObject[]][] = [
+    ...ciValuesFiles.map((f): [string, () => K8sObject[]] => [path.basename(f), () => render({ values: [f] })]),
+    ...['dev', 'staging', 'production'].map((env): [string, () => K8sObject[]] => [
+      `k8s/overlays/${env}`,
+      () => overlayRender(env),
+    ]),
+  ];
 
-  it('checks /readyz of every enabled service through its Service', () => {
-    const health = find(objects, 'Pod', 'ttfd-test-health');
-    expect(health.metadata.annotations!['helm.sh/hook']).toBe('test');
-    expect(health.spec.containers[0].args).toEqual([
+  it('runs `ttfd smoke-test` from the migration image: /readyz of every enabled service, and one event through the worker', () => {
+    const pod = smoke(objects);
+    expect(pod.spec.containers[0].image).toBe(
+      find(objects, 'Job', 'ttfd-migrate').spec.template.spec.containers[0].image,
+    );
+    expect(command(pod)).toEqual([
+      'node',
+      'services/migrate/dist/main.js',
+      'smoke-test',
+      '--health',
       'http://ttfd-website.ttfd.svc:3000/readyz',
+      '--health',
       'http://ttfd-telegram.ttfd.svc:8081/readyz',
+      '--health',
       'http://ttfd-discord.ttfd.svc:8082/readyz',
+      '--health',
       'http://ttfd-sync-worker.ttfd.svc:8083/readyz',
+      '--timeout',
+      '60',
     ]);
-    const defaults = find(render({ values: [ciValues('default')] }), 'Pod', 'ttfd-test-health');
-    expect(defaults.spec.containers[0].args).toEqual([
+    expect(command(smoke(render({ values: [ciValues('default')], set: { 'tests.timeoutSeconds': '90' } })))).toEqual([
+      'node',
+      'services/migrate/dist/main.js',
+      'smoke-test',
+      '--health',
       'http://ttfd-telegram.ttfd.svc:8081/readyz',
+      '--health',
       'http://ttfd-sync-worker.ttfd.svc:8083/readyz',
+      '--timeout',
+      '90',
     ]);
+    // Without a worker there is nothing to settle the event: only the health checks run.
+    const noWorker = command(smoke(render({ values: [ciValues('default')], set: { 'syncWorker.enabled': 'false' } })));
+    expect(noWorker).toContain('--no-event');
+    expect(noWorker).not.toContain('http://ttfd-sync-worker.ttfd.svc:8083/readyz');
   });
 
-  it('runs its pods under the restricted security settings, admitted by the services’ policies', () => {
-    expect(tests.filter((o) => o.kind === 'Pod')).toHaveLength(1);
-    for (const pod of tests.filter((o) => o.kind === 'Pod')) {
-      expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
-      expect(pod.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+  it('reads the database the Deployments read, in every database mode', () => {
+    expect(databaseRef(smoke(objects))).toEqual({ name: 'ttfd', key: 'database-url' });
+    expect(databaseRef(smoke(render({ values: [ciValues('cnpg')] })))).toEqual({ name: 'ttfd-db-app', key: 'uri' });
+    expect(databaseRef(smoke(render({ values: [ciValues('existing-secrets')] })))).toEqual({
+      name: 'ttfd-database',
+      key: 'url',
+    });
+  });
+
+  it.each(valueSets)(
+    'with %s: one test Pod, a hook deleted once it passed, restricted and schema-valid',
+    (_name, rendered) => {
+      const all = rendered();
+      const pods = all.filter((o) => o.kind === 'Pod');
+      expect(pods.map((p) => p.metadata.name)).toEqual(['ttfd-test-smoke']);
+      const pod = pods[0]!;
+      expect(pod.metadata.annotations).toEqual({
+        'helm.sh/hook': 'test',
+        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+      });
+      expect(pod.metadata.labels!['app.kubernetes.io/component']).toBe('test');
       expect(pod.spec.restartPolicy).toBe('Never');
-    }
+      expect(pod.spec.automountServiceAccountToken).toBe(false);
+      expect(pod.spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(pod.spec.containers).toHaveLength(1);
+      expect(pod.spec.containers[0].securityContext).toEqual({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      // The read-only root filesystem leaves /tmp writable, as in every other pod.
+      expect(pod.spec.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(command(pod).slice(0, 3)).toEqual(['node', 'services/migrate/dist/main.js', 'smoke-test']);
+      expect(validateObjects([pod])).toEqual([]);
+    },
+  );
+
+  it('is admitted by the services’ NetworkPolicies and reaches the database through its own', () => {
+    expect(tests.filter((o) => o.kind === 'Pod')).toHaveLength(1);
     const website = find(objects, 'NetworkPolicy', 'ttfd-website');
-    expect(website.spec.ingress[0].from).toContainEqual({
+    const testPods = {
       podSelector: {
         matchLabels: {
           'app.kubernetes.io/name': 'ttfd',
@@ -409,7 +495,11 @@ describe('helm test', () => {
           'app.kubernetes.io/component': 'test',
         },
       },
-    });
+    };
+    expect(website.spec.ingress[0].from).toContainEqual(testPods);
+    const own = find(objects, 'NetworkPolicy', 'ttfd-tests');
+    expect(own.spec.podSelector).toEqual(testPods.podSelector);
+    expect(own.spec.egress.some((rule: Json) => rule.ports.some((p: Json) => p.port === 5432))).toBe(true);
     expect(validateObjects(objects)).toEqual([]);
   });
 

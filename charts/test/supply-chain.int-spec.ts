@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { Json } from './support/helm';
@@ -39,19 +42,110 @@ describe('the workflows', () => {
 });
 
 describe('the images', () => {
-  it('build on a base pinned by digest, of the Makefile’s Node.js release', () => {
-    expect(/^ARG NODE_VERSION=(\S+)$/m.exec(dockerfile)?.[1]).toBe(/^NODE_VERSION := (\S+)$/m.exec(makefile)![1]);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE_DIGEST=(sha256:[0-9a-f]{64})?$/m);
+  const script = path.join(repoRoot, '.github/scripts/base-image.sh');
+  const baseImage = (args: string[], files: { dockerfile?: string } = {}) =>
+    spawnSync('bash', [script, ...args], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', ...(files.dockerfile ? { DOCKERFILE: files.dockerfile } : {}) },
+    });
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'ttfd-base-image-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  /** A copy of the Dockerfile, changed by `edit`, for the script to check. */
+  const dockerfileCopy = (name: string, edit: (text: string) => string) => {
+    const file = path.join(scratch, name);
+    writeFileSync(file, edit(dockerfile));
+    return file;
+  };
+
+  it('build on a base whose tag and digest are written once, in the Dockerfile’s ARG defaults', () => {
+    const version = /^NODE_VERSION := (\S+)$/m.exec(makefile)![1];
+    expect(baseImage(['tag']).stdout.trim()).toBe(`node:${version}-bookworm-slim`);
+    const digest = /^ARG NODE_IMAGE_DIGEST=(.*)$/m.exec(dockerfile)![1];
+    // When set, the pin is a sha256 digest and FROM pulls the tag at that digest.
+    expect(digest).toMatch(/^(sha256:[0-9a-f]{64})?$/);
+    expect(baseImage(['digest']).stdout.trim()).toBe(digest);
+    expect(baseImage(['ref']).stdout.trim()).toBe(`node:${version}-bookworm-slim${digest ? `@${digest}` : ''}`);
     expect(dockerfile).toContain(
       'ARG NODE_IMAGE=node:${NODE_VERSION}-bookworm-slim${NODE_IMAGE_DIGEST:+@}${NODE_IMAGE_DIGEST}',
     );
     expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\} AS base$/m);
-    // images.yml refuses a release without the digest and checks what the digest runs.
+    const check = baseImage(['check']);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+  });
+
+  it('are checked by one script that refuses a malformed pin, a stage not built on it, and (for a release) no pin', () => {
+    const malformed = baseImage(['check'], {
+      dockerfile: dockerfileCopy('malformed', (t) =>
+        t.replace(/^ARG NODE_IMAGE_DIGEST=.*$/m, 'ARG NODE_IMAGE_DIGEST=sha256:1234'),
+      ),
+    });
+    expect(malformed.status).toBe(1);
+    expect(malformed.stderr).toContain('NODE_IMAGE_DIGEST in');
+    expect(malformed.stderr).toContain('is not a sha256 digest: sha256:1234');
+
+    const unpinnedStage = baseImage(['check'], {
+      dockerfile: dockerfileCopy('stage', (t) => t.replace(/^FROM base AS build$/m, 'FROM node:24 AS build')),
+    });
+    expect(unpinnedStage.status).toBe(1);
+    expect(unpinnedStage.stderr).toContain('FROM node:24 in');
+    expect(unpinnedStage.stderr).toContain('is neither ${NODE_IMAGE} (the pinned base) nor an earlier stage');
+
+    const unpinned = dockerfileCopy('unpinned', (t) =>
+      t.replace(/^ARG NODE_IMAGE_DIGEST=.*$/m, 'ARG NODE_IMAGE_DIGEST='),
+    );
+    const release = baseImage(['check', '--pinned'], { dockerfile: unpinned });
+    expect(release.status).toBe(1);
+    expect(release.stderr).toMatch(
+      /the base is not pinned: set ARG NODE_IMAGE_DIGEST in .* to the index digest of node:/,
+    );
+  });
+
+  it('are pinned by rewriting the one ARG line, which FROM then pulls at that digest', () => {
+    // A digest made up for the copy, never written to the repository's Dockerfile.
+    const digest = `sha256:${createHash('sha256').update('a test digest').digest('hex')}`;
+    const file = dockerfileCopy('set', (t) => t);
+    const set = baseImage(['set', digest], { dockerfile: file });
+    expect(set.stderr).toBe('');
+    expect(set.status).toBe(0);
+    const written = readFileSync(file, 'utf8');
+    expect(written.match(/^ARG NODE_IMAGE_DIGEST=.*$/gm)).toEqual([`ARG NODE_IMAGE_DIGEST=${digest}`]);
+    expect(written.replace(/^ARG NODE_IMAGE_DIGEST=.*$/m, '')).toBe(
+      dockerfile.replace(/^ARG NODE_IMAGE_DIGEST=.*$/m, ''),
+    );
+    expect(baseImage(['ref'], { dockerfile: file }).stdout.trim()).toMatch(
+      new RegExp(`^node:[^@]+-bookworm-slim@${digest}$`),
+    );
+    expect(baseImage(['check', '--pinned'], { dockerfile: file }).status).toBe(0);
+    expect(baseImage(['set', 'latest'], { dockerfile: file }).status).toBe(1);
+  });
+
+  it('refuse a release on an unpinned base (images.yml, through the script)', () => {
     const check = steps('images.yml', 'base-image').find((s) => /NODE_IMAGE_DIGEST/.test(s.name ?? ''))!;
     expect(check.env.RELEASE).toContain("startsWith(github.ref, 'refs/tags/v')");
-    expect(check.run).toContain('docker buildx imagetools inspect');
+    expect(check.run).toContain('.github/scripts/base-image.sh check --pinned');
     expect(check.run).toContain('linux/amd64 linux/arm64');
     expect(workflow('images.yml').jobs.build.needs).toContain('base-image');
+  });
+
+  it('get a pull request when the tag’s digest moves (base-image.yml, scheduled and by hand)', () => {
+    const pin = workflow('base-image.yml');
+    expect(Object.keys(pin.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(pin.on.schedule[0].cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    expect(pin.permissions).toEqual({ contents: 'read' });
+    expect(pin.jobs.pin.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    const [resolve, propose] = pin.jobs.pin.steps.filter((s: Json) => s.run);
+    expect(resolve.run).toContain('.github/scripts/base-image.sh tag');
+    expect(resolve.run).toContain('.github/scripts/base-image.sh digest');
+    expect(resolve.run).toContain('docker buildx imagetools inspect "$tag" --format \'{{json .Manifest}}\'');
+    expect(resolve.run).toContain('contains(["linux/amd64", "linux/arm64"])');
+    expect(propose.if).toBe('steps.resolve.outputs.current != steps.resolve.outputs.pinned');
+    expect(propose.run).toContain('.github/scripts/base-image.sh set "$CURRENT"');
+    expect(propose.run).toContain('gh pr create');
+    expect(pin.jobs.pin.steps.some((s: Json) => s.uses?.startsWith('docker/setup-qemu-action@'))).toBe(true);
   });
 
   it('are released for amd64 and arm64 with an SBOM and a provenance attestation', () => {

@@ -77,9 +77,9 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
 
 export const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 
-/** Every pod template of the render: Deployments' and Jobs'. */
+/** Every pod of the render: Deployments' and Jobs' templates, and bare Pods (the `helm test` hooks). */
 export function podSpecs(objects: K8sObject[]): { owner: string; spec: Json }[] {
   return objects
-    .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
-    .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, spec: o.spec.template.spec }));
+    .filter((o) => o.kind === 'Deployment' || o.kind === 'Job' || o.kind === 'Pod')
+    .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, spec: o.kind === 'Pod' ? o.spec : o.spec.template.spec }));
 }

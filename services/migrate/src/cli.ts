@@ -8,6 +8,7 @@ import { seasonCommand } from './commands/season.command';
 import { eventsCommand } from './commands/events.command';
 import { discordCommand } from './commands/discord.command';
 import { importLegacyCommand } from './commands/import-legacy.command';
+import { smokeTestCommand } from './commands/smoke-test.command';
 
 /** Every command of the ops CLI, in the order `help` lists them. */
 export const commands: Command[] = [
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   eventsCommand,
   discordCommand,
   importLegacyCommand,
+  smokeTestCommand,
 ];
 
 const configSchema = z.object(baseConfig);

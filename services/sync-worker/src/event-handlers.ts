@@ -13,6 +13,8 @@ import { EVENT_TYPES, type EventType } from '@ttfd/shared';
  *   and try roles reported unmanageable again (the periodic repair);
  * - role_connection: set the player's Discord role connection (Linked Roles: level, games
  *   won, daily streak) to their current standing, when they granted it.
+ * An event without `live` (the release smoke test's, which belongs to no player) is not
+ * published to the website.
  */
 export type Effect =
   'live' | 'roles' | 'detach_roles' | 'notify' | 'rejoined' | 'left' | 'check_roles' | 'role_connection';
@@ -40,6 +42,7 @@ export const EVENT_HANDLERS = {
   discord_server_left: ['live', 'left'],
   rank_roles_check: ['live', 'check_roles'],
   linked_roles_granted: ['live', 'role_connection'],
+  smoke_test: [],
 } as const satisfies Record<EventType, readonly Effect[]>;
 
 /** The events a player is told about; each needs a text in notification-texts.ts. */

@@ -85,6 +85,10 @@ interface Settlement {
   outcomes: { event: ClaimedEvent; outcome: Outcome }[];
 }
 
+/** An event of a player (every type but the smoke test's). */
+type PlayerEvent = ClaimedEvent & { userId: string };
+const ofPlayer = (e: ClaimedEvent): e is PlayerEvent => e.userId !== null;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` over `items` with at most `limit` at once. */
@@ -128,7 +132,8 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   /** Records how an event ended; returns false when the player's later events must wait. */
   function conclude(event: ClaimedEvent, delivery: EventDelivery | null, s: Settlement): boolean {
-    const announce = !event.liveSent;
+    const effects = effectsOf(event.eventType);
+    const announce = !event.liveSent && (effects === null || effects.includes('live'));
     if (announce) s.live.push(event.id);
     // An event that comes back (a retry, a replay) keeps a receipt of its live update, so
     // it is published once; one processed now never comes back and needs none.
@@ -139,7 +144,6 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       s.outcomes.push({ event, outcome: 'ok' });
       return true;
     }
-    const effects = effectsOf(event.eventType);
     if (!effects) {
       rememberLive();
       s.dead.push({ ctid: event.ctid!, error: `unknown event type "${event.eventType}": no handler for it` });
@@ -198,9 +202,10 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   async function handle(events: ClaimedEvent[], client: PoolClient, s: Settlement) {
     const deadline = Date.now() + leaseMs / 2;
-    const chains = new Map<string, ClaimedEvent[]>();
+    const chains = new Map<string, PlayerEvent[]>();
     for (const e of events) {
-      if (e.settled) {
+      // An event of no player has nothing to deliver: settled by the claim, or unknown here.
+      if (e.settled || !ofPlayer(e)) {
         conclude(e, null, s);
         continue;
       }
@@ -209,7 +214,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
       else chains.set(e.userId, [e]);
     }
     const local = (e: ClaimedEvent) => settledByClaim.has(e.eventType) || !effectsOf(e.eventType);
-    const remote: ClaimedEvent[][] = [];
+    const remote: PlayerEvent[][] = [];
     for (const chain of chains.values()) {
       if (chain.every(local)) for (const e of chain) conclude(e, null, s);
       else remote.push(chain);
@@ -220,7 +225,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const rankRoleIds = await loadRankRoleIds(client);
     unmanageableRoles.retain(rankRoleIds);
     const recipients = await loadRecipients(client, users);
-    const wantsRoleConnection = (chain: ClaimedEvent[]) =>
+    const wantsRoleConnection = (chain: PlayerEvent[]) =>
       chain.some((e) => effectsOf(e.eventType)?.includes('role_connection'));
     const connectionAccounts = keepsRoleConnections
       ? remote.filter(wantsRoleConnection).map((chain) => recipients.get(chain[0]!.userId)?.accountId)

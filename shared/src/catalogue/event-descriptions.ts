@@ -53,6 +53,7 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     discord_server_left: () => 'Выход с сервера Discord',
     rank_roles_check: () => 'Проверка ролей звания в Discord',
     linked_roles_granted: () => 'Связанные роли Discord включены',
+    smoke_test: () => 'Проверка выпуска',
   },
   en: {
     user_registered: (_, w) => `Joined${w}`,
@@ -75,6 +76,7 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     discord_server_left: () => 'Left the Discord server',
     rank_roles_check: () => 'Discord rank roles checked',
     linked_roles_granted: () => 'Discord Linked Roles turned on',
+    smoke_test: () => 'Release check',
   },
 };
 

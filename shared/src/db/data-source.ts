@@ -31,6 +31,7 @@ import { DiscordActivity1764900000000 } from './migrations/1764900000000-Discord
 import { WebsiteCredentials1765300000000 } from './migrations/1765300000000-WebsiteCredentials';
 import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImport';
 import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
+import { SmokeTestEvents1765430000000 } from './migrations/1765430000000-SmokeTestEvents';
 import { DeliveryReceiptAttempts1765450000000 } from './migrations/1765450000000-DeliveryReceiptAttempts';
 import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
@@ -86,6 +87,7 @@ export const migrations = [
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
   LeaderboardFollowsInsertsPerStatement1765320000000,
+  SmokeTestEvents1765430000000,
   DeliveryReceiptAttempts1765450000000,
 ];
 

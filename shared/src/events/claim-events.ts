@@ -12,7 +12,8 @@ export interface ClaimedEvent {
    */
   ctid: string | null;
   seq: string;
-  userId: string;
+  /** Null only for an event of no player (`smoke_test`). */
+  userId: string | null;
   /** As stored; the worker dead-letters anything that is not an EventType. */
   eventType: EventType | string;
   sourcePlatform: SourcePlatform;
@@ -101,7 +102,7 @@ interface ClaimRow {
   ctid: string | null;
   id: string;
   seq: string;
-  user_id: string;
+  user_id: string | null;
   event_type: string;
   source_platform: SourcePlatform;
   data: string | null;
@@ -117,7 +118,7 @@ class Claimed implements ClaimedEvent {
     readonly id: string,
     readonly ctid: string | null,
     readonly seq: string,
-    readonly userId: string,
+    readonly userId: string | null,
     readonly eventType: string,
     readonly sourcePlatform: SourcePlatform,
     readonly dataJson: string | null,

@@ -63,6 +63,12 @@ export interface EventData {
   rank_roles_check: { round: string };
   /** The player let the TTFD app set their Discord role connection (Linked Roles) on the website. */
   linked_roles_granted: { discord_id: string };
+  /**
+   * `ttfd smoke-test` (the chart's `helm test`): an event of no player (`user_id` is null, the
+   * only type allowed to be), with no effect, that a sync worker claims and settles like any
+   * other. `run` names the test run that wrote it.
+   */
+  smoke_test: { run: string };
 }
 
 export type EventType = keyof EventData;
@@ -86,6 +92,7 @@ export const EVENT_TYPES = [
   'discord_server_left',
   'rank_roles_check',
   'linked_roles_granted',
+  'smoke_test',
 ] as const satisfies readonly EventType[];
 
 export function isEventType(value: string): value is EventType {

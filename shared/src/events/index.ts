@@ -14,3 +14,4 @@ export * from './live-updates';
 export * from './unreachable-targets';
 export * from './discord-members';
 export * from './event-listener';
+export * from './smoke-test';

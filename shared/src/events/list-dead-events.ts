@@ -3,7 +3,8 @@ import type { Queryable } from './queryable';
 export interface DeadEventRow {
   id: string;
   seq: string;
-  userId: string;
+  /** Null for an event of no player (the release smoke test's). */
+  userId: string | null;
   eventType: string;
   sourcePlatform: string;
   attempts: number;

@@ -65,7 +65,7 @@ async function dead({ args, pool, out }: CommandContext): Promise<number> {
   }
   for (const r of rows) {
     out(
-      `${r.id}  #${r.seq}  ${r.eventType} of user ${r.userId} (from ${r.sourcePlatform}), ` +
+      `${r.id}  #${r.seq}  ${r.eventType} of ${r.userId === null ? 'no player' : `user ${r.userId}`} (from ${r.sourcePlatform}), ` +
         `dead ${r.deadAt.toISOString()} after ${r.attempts} attempt(s)`,
     );
     out(`    ${r.lastError ?? '(no error recorded)'}`);

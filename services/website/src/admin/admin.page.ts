@@ -26,7 +26,7 @@ export function renderAdminPage(
     (e) =>
       html`<tr id="dead-${e.id}">
         <td><code>${e.id}</code><br />${e.eventType} · ${e.sourcePlatform}</td>
-        <td>${e.userId}</td>
+        <td>${e.userId ?? '—'}</td>
         <td>${e.attempts}</td>
         <td>${when(e.deadAt)} UTC</td>
         <td class="error">${e.lastError ?? '—'}</td>

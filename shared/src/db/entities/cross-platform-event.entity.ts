@@ -14,6 +14,7 @@ import { UnifiedUser } from './unified-user.entity';
 @Check('cross_platform_events_source_platform_check', `source_platform IN ('telegram', 'discord', 'website', 'system')`)
 @Check('cross_platform_events_outcome_check', `outcome IN ('ok', 'skipped', 'dead')`)
 @Check('cross_platform_events_attempts_check', 'attempts >= 0')
+@Check('cross_platform_events_user_id_check', `user_id IS NOT NULL OR event_type = 'smoke_test'`)
 @Check('cross_platform_events_settled_once', 'NOT (processed AND dead_at IS NOT NULL)')
 @Index('cross_platform_events_dedupe_key', ['dedupeKey'], { unique: true, where: 'dedupe_key IS NOT NULL' })
 @Index('cross_platform_events_user_idx', ['userId', 'seq'])
@@ -33,9 +34,10 @@ export class CrossPlatformEvent {
   @Generated('identity' as 'increment')
   seq!: string;
 
-  @Column({ name: 'user_id', type: 'bigint' })
+  /** Null only for the release smoke test's event, which belongs to no player. */
+  @Column({ name: 'user_id', type: 'bigint', nullable: true })
   @ForeignKey(() => UnifiedUser, { name: 'cross_platform_events_user_id_fkey' })
-  userId!: string;
+  userId!: string | null;
 
   /** One of the `EventType` union of the events module; the column itself accepts any text. */
   @Column({ name: 'event_type', type: 'text' })
