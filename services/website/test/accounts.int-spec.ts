@@ -1,6 +1,14 @@
 import { pbkdf2Sync } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
-import { csrfOf, metricValue, startTestWebsite, visibleText, type TestAgent, type TestWebsite } from './harness';
+import {
+  csrfOf,
+  metricValue,
+  signUp as signUpAs,
+  startTestWebsite,
+  visibleText,
+  type TestAgent,
+  type TestWebsite,
+} from './harness';
 
 let db: TestDatabase;
 let site: TestWebsite;
@@ -20,14 +28,8 @@ afterAll(async () => {
 
 const PASSWORD = 'correct horse battery';
 
-async function signUp(browser: TestAgent, email: string, password = PASSWORD, displayName = '') {
-  const csrf = await csrfOf(browser, '/signup');
-  return browser
-    .post('/signup')
-    .set('accept-language', 'en')
-    .type('form')
-    .send({ _csrf: csrf, email, password, display_name: displayName });
-}
+const signUp = (browser: TestAgent, email: string, password = PASSWORD, displayName = '') =>
+  signUpAs(browser, email, password, displayName);
 
 async function logIn(browser: TestAgent, email: string, password: string, next?: string) {
   const csrf = await csrfOf(browser, '/login');

@@ -5,6 +5,7 @@ import { killSpawned, spawnMain, startFakeDiscord, waitUntil, type FakeDiscord }
 import {
   csrfOf,
   isChecked,
+  signUp,
   metricValue,
   startTestWebsite,
   visibleText,
@@ -160,12 +161,7 @@ describe('Discord OAuth2', () => {
     const worker = await startSyncWorker();
     try {
       const browser = site.browser();
-      const csrf = await csrfOf(browser, '/signup');
-      await browser
-        .post('/signup')
-        .type('form')
-        .send({ _csrf: csrf, email: 'olga@example.org', password: 'a long enough passphrase', display_name: 'Olga' })
-        .expect(303);
+      expect((await signUp(browser, 'olga@example.org', 'a long enough passphrase', 'Olga')).status).toBe(303);
       const settings = await browser.get('/settings').set('accept-language', 'en').expect(200);
       expect(visibleText(settings.text)).toContain('Connect Linked Roles');
       const olga = { id: '400000000000000004', username: 'olga' };
@@ -241,12 +237,7 @@ describe('Discord OAuth2', () => {
     const first = site.browser();
     await first.get((await throughDiscord(first, '/auth/discord', ivo)).callback).expect(303);
     const browser = site.browser();
-    const csrf = await csrfOf(browser, '/signup');
-    await browser
-      .post('/signup')
-      .type('form')
-      .send({ _csrf: csrf, email: 'ivo@example.org', password: 'a long enough passphrase', display_name: 'Ivo' })
-      .expect(303);
+    expect((await signUp(browser, 'ivo@example.org', 'a long enough passphrase', 'Ivo')).status).toBe(303);
     const { callback } = await throughDiscord(browser, '/auth/discord?purpose=link&linked_roles=1', ivo, [
       'identify',
       'role_connections.write',
@@ -301,12 +292,7 @@ describe('Discord OAuth2 without DISCORD_TOKEN_KEY', () => {
     });
     try {
       const browser = noKey.browser();
-      const csrf = await csrfOf(browser, '/signup');
-      await browser
-        .post('/signup')
-        .type('form')
-        .send({ _csrf: csrf, email: 'nokey@example.org', password: 'a long enough passphrase' })
-        .expect(303);
+      expect((await signUp(browser, 'nokey@example.org', 'a long enough passphrase')).status).toBe(303);
       const settings = await browser.get('/settings').set('accept-language', 'en').expect(200);
       expect(isChecked(settings.text, 'notifications')).toBe(true);
       expect(visibleText(settings.text)).not.toContain('Linked Roles');

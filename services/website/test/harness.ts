@@ -67,6 +67,16 @@ export async function csrfOf(browser: TestAgent, path = '/'): Promise<string> {
   return token;
 }
 
+/** Signs up through the form (its CSRF token first); the answer, for the test to check. */
+export async function signUp(browser: TestAgent, email: string, password: string, displayName = '') {
+  const csrf = await csrfOf(browser, '/signup');
+  return browser
+    .post('/signup')
+    .set('accept-language', 'en')
+    .type('form')
+    .send({ _csrf: csrf, email, password, display_name: displayName });
+}
+
 /** The text a player reads on a page: tags dropped, entities of the escaper decoded, spaces collapsed. */
 export function visibleText(page: string): string {
   return page
