@@ -34,6 +34,7 @@ import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations
 import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
 import { PlayerPrivacy1765200000001 } from './migrations/1765200000001-PlayerPrivacy';
+import { NotificationsPerPlatform1765400000000 } from './migrations/1765400000000-NotificationsPerPlatform';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -85,6 +86,7 @@ export const migrations = [
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
   LeaderboardFollowsInsertsPerStatement1765320000000,
+  NotificationsPerPlatform1765400000000,
 ];
 
 export interface DataSourceOptions {
