@@ -197,7 +197,7 @@ describe('handlers', () => {
   });
 
   it('skips only the platform the player muted: the other still gets the message and the event completes', async () => {
-    const [quietTelegram, quietDiscord] = await addPlayers(db, 2, 33_000, {
+    const [quietTelegram, quietDiscord] = await addPlayers(db, 2, 36_000, {
       telegram: true,
       discord: true,
       locale: 'en',
