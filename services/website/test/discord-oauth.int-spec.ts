@@ -2,14 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadRoleConnections, type TokenKey } from '@ttfd/shared';
 import { killSpawned, spawnMain, startFakeDiscord, waitUntil, type FakeDiscord } from '@ttfd/testing';
-import {
-  csrfOf,
-  metricValue,
-  startTestWebsite,
-  visibleText,
-  type TestAgent,
-  type TestWebsite,
-} from './harness';
+import { csrfOf, metricValue, startTestWebsite, visibleText, type TestAgent, type TestWebsite } from './harness';
 
 let fake: FakeDiscord;
 let site: TestWebsite;
