@@ -46,7 +46,7 @@ describe('findProfile', () => {
       stats: { gamesPlayed: 1, gamesWon: 1, messagesSent: 0, voiceTime: 0, dailyStreak: 1 },
       achievements: ['first_game', 'rank_2', 'rank_3'],
       platforms: ['telegram'],
-      notificationsEnabled: true,
+      notifications: { telegram: true, discord: true },
     });
     expect(
       p!.recentActivity.map((e) => [e.type, e.source, e.xpDelta, e.coinsDelta, e.createdAt instanceof Date]),
@@ -112,13 +112,27 @@ describe('findDailyStatus', () => {
 describe('notification settings', () => {
   it('change through the event log once per request, and read back', async () => {
     const { userId } = await progression.ensureUser({ platform: 'telegram', id: 5004 });
-    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: true, refused: [] });
-    const off = { userId, enabled: false, source: 'telegram', dedupeKey: 'telegram:update:5004' } as const;
+    expect(await findNotificationSettings(db.pool, userId)).toEqual({
+      enabled: { telegram: true, discord: true },
+      linked: ['telegram'],
+      refused: [],
+    });
+    const off = {
+      userId,
+      platform: 'telegram',
+      enabled: false,
+      source: 'telegram',
+      dedupeKey: 'telegram:update:5004',
+    } as const;
     expect(await Promise.all([progression.setNotifications(off), progression.setNotifications(off)])).toEqual(
       expect.arrayContaining([true, false]),
     );
     expect(await progression.setNotifications({ ...off, dedupeKey: 'telegram:update:5005' })).toBe(false);
-    expect(await findNotificationSettings(db.pool, userId)).toEqual({ enabled: false, refused: [] });
+    expect(await findNotificationSettings(db.pool, userId)).toEqual({
+      enabled: { telegram: false, discord: true },
+      linked: ['telegram'],
+      refused: [],
+    });
     const { rows } = await db.pool.query(
       `SELECT event_type, source_platform, data, dedupe_key FROM cross_platform_events
        WHERE user_id = $1 AND event_type = 'notification_settings_changed'`,
@@ -128,7 +142,7 @@ describe('notification settings', () => {
       {
         event_type: 'notification_settings_changed',
         source_platform: 'telegram',
-        data: { enabled: false },
+        data: { platform: 'telegram', enabled: false },
         dedupe_key: 'telegram:update:5004',
       },
     ]);
@@ -148,7 +162,8 @@ describe('notification settings', () => {
     ]);
     const settings = await findNotificationSettings(db.pool, userId);
     expect(settings).toEqual({
-      enabled: true,
+      enabled: { telegram: true, discord: true },
+      linked: ['telegram', 'discord'],
       refused: [
         { target: 'telegram:message', since: expect.any(Date) },
         { target: 'discord:dm', since: expect.any(Date) },

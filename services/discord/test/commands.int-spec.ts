@@ -1,6 +1,13 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { Client } from 'pg';
-import { createLinking, createProgression, createWake, RANK_CARD_HEIGHT, RANK_CARD_WIDTH } from '@ttfd/shared';
+import {
+  createLinking,
+  createProgression,
+  createWake,
+  markUnreachable,
+  RANK_CARD_HEIGHT,
+  RANK_CARD_WIDTH,
+} from '@ttfd/shared';
 import {
   CALLBACK,
   createTestDatabase,
@@ -236,17 +243,38 @@ describe('a private answer after a public deferral', () => {
 });
 
 describe('/notify', () => {
-  it('turns notifications off and on, answering privately in the player’s language', async () => {
+  it('turns Discord notifications off and on, leaving Telegram’s, answering privately in the player’s language', async () => {
     const off = await answer(run(bob, 'notify', 'ru', [{ name: 'off', type: 1 }]));
     expect(ephemeral(off)).toBe(true);
-    expect(text(off)).toBe('🔕 Уведомления выключены.');
+    expect(text(off)).toBe('🔕 Уведомления в Discord выключены.');
     const setting = async () =>
-      (await db.pool.query(`SELECT notifications_enabled FROM unified_users WHERE discord_id = $1`, [BOB])).rows[0]
-        .notifications_enabled;
-    expect(await setting()).toBe(false);
+      (
+        await db.pool.query(
+          `SELECT telegram_notifications AS telegram, discord_notifications AS discord FROM unified_users WHERE discord_id = $1`,
+          [BOB],
+        )
+      ).rows[0];
+    expect(await setting()).toEqual({ telegram: true, discord: false });
+    const { id: userId } = (await db.pool.query(`SELECT id FROM unified_users WHERE discord_id = $1`, [BOB])).rows[0];
+    await markUnreachable(db.pool, [
+      { userId, target: 'discord:dm', identity: BOB, reason: 'discord: 50007 Cannot send messages' },
+    ]);
     const on = await answer(run(bob, 'notify', 'en-US', [{ name: 'on', type: 1 }]));
-    expect(text(on)).toBe('🔔 Notifications are on.');
-    expect(await setting()).toBe(true);
+    expect(text(on)).toBe('🔔 Notifications in Discord are on.');
+    expect(await setting()).toEqual({ telegram: true, discord: true });
+    // Closed DMs were the reason Discord messages paused: /notify on tries them again.
+    expect((await db.pool.query(`SELECT target FROM unreachable_targets WHERE user_id = $1`, [userId])).rows).toEqual(
+      [],
+    );
+    const { rows: changes } = await db.pool.query(
+      `SELECT source_platform, data FROM cross_platform_events
+       WHERE user_id = $1 AND event_type = 'notification_settings_changed' ORDER BY seq`,
+      [userId],
+    );
+    expect(changes).toEqual([
+      { source_platform: 'discord', data: { platform: 'discord', enabled: false } },
+      { source_platform: 'discord', data: { platform: 'discord', enabled: true } },
+    ]);
   });
 });
 

@@ -291,13 +291,13 @@ async function detachRoles(event: ClaimedEvent, ctx: DeliveryContext, out: Event
   out.records.push({ eventId: event.id, target: 'discord:roles', status: 'sent', detail });
 }
 
+/** Tells the player on every other platform whose notifications they keep on (a muted one is skipped, not failed). */
 async function notify(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext, out: EventDelivery) {
-  if (!who.notificationsEnabled) return;
   const type = event.eventType as NotifiedEvent;
   const text = notificationText(type, event.data as unknown as EventData[typeof type], who.locale);
   const { telegram, discord } = ctx.drivers;
   const attempt = (send: () => Promise<void>) => send().catch((err: Error) => void out.failures.push(err));
-  if (who.telegramId && event.sourcePlatform !== 'telegram') {
+  if (who.telegramId && who.notifications.telegram && event.sourcePlatform !== 'telegram') {
     if (!telegram) {
       out.records.push({ eventId: event.id, target: 'telegram:message', status: 'skipped', detail: 'driver disabled' });
       out.skipped.push('telegram message: the Telegram driver is disabled');
@@ -310,7 +310,7 @@ async function notify(event: ClaimedEvent, who: Recipient, ctx: DeliveryContext,
       );
     }
   }
-  if (who.discordId && event.sourcePlatform !== 'discord') {
+  if (who.discordId && who.notifications.discord && event.sourcePlatform !== 'discord') {
     if (!discord) {
       out.records.push({ eventId: event.id, target: 'discord:dm', status: 'skipped', detail: 'driver disabled' });
       out.skipped.push('discord DM: the Discord driver is disabled');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createLogger, type Locale } from '@ttfd/shared';
+import { createLogger, type Locale, type NotifiedPlatform } from '@ttfd/shared';
 import { REGISTER_TS, waitUntil, type TestDatabase } from '@ttfd/testing';
 import { parseSyncWorkerConfig } from '../src/config';
 import { startSyncWorkerService, type SyncWorkerService } from '../src/service';
@@ -17,22 +17,34 @@ export interface Player {
   discordId: string | null;
 }
 
-/** Players linked on the given platforms, ids derived from `base`. */
+/**
+ * Players linked on the given platforms, ids derived from `base`. `muted`: every platform's
+ * notifications off; `mutedOn`: only these platforms'.
+ */
 export async function addPlayers(
   db: TestDatabase,
   count: number,
   base: number,
-  options: { telegram?: boolean; discord?: boolean; locale?: Locale; muted?: boolean } = {},
+  options: {
+    telegram?: boolean;
+    discord?: boolean;
+    locale?: Locale;
+    muted?: boolean;
+    mutedOn?: NotifiedPlatform[];
+  } = {},
 ): Promise<Player[]> {
   const { telegram = true, discord = false, locale = 'ru', muted = false } = options;
+  const mutedOn: NotifiedPlatform[] = muted ? ['telegram', 'discord'] : (options.mutedOn ?? []);
   const { rows } = await db.pool.query(
-    `INSERT INTO unified_users (telegram_id, discord_id, website_email, primary_platform, locale, notifications_enabled)
+    `INSERT INTO unified_users (telegram_id, discord_id, website_email, primary_platform, locale,
+                                telegram_notifications, discord_notifications)
      SELECT CASE WHEN $2 THEN $1::bigint + g END, CASE WHEN $3 THEN (800000000000000000 + $1::bigint + g)::text END,
             CASE WHEN NOT $2 AND NOT $3 THEN 'p' || ($1::bigint + g) || '@example.org' END,
-            CASE WHEN $2 THEN 'telegram' WHEN $3 THEN 'discord' ELSE 'website' END, $4, NOT $5
+            CASE WHEN $2 THEN 'telegram' WHEN $3 THEN 'discord' ELSE 'website' END, $4,
+            NOT ('telegram' = ANY($5::text[])), NOT ('discord' = ANY($5::text[]))
      FROM generate_series(1, $6) g ORDER BY g
      RETURNING id, telegram_id, discord_id`,
-    [base, telegram, discord, locale, muted, count],
+    [base, telegram, discord, locale, mutedOn, count],
   );
   return rows.map((r) => ({ userId: r.id, telegramId: r.telegram_id, discordId: r.discord_id }));
 }

@@ -196,6 +196,69 @@ describe('handlers', () => {
     expect((await eventRows(db, 'user_id = $1', [muted!.userId]))[0]).toMatchObject({ processed: true, outcome: 'ok' });
   });
 
+  it('skips only the platform the player muted: the other still gets the message and the event completes', async () => {
+    const [quietTelegram, quietDiscord] = await addPlayers(db, 2, 36_000, {
+      telegram: true,
+      discord: true,
+      locale: 'en',
+    });
+    await db.pool.query(`UPDATE unified_users SET telegram_notifications = false WHERE id = $1`, [
+      quietTelegram!.userId,
+    ]);
+    await db.pool.query(`UPDATE unified_users SET discord_notifications = false WHERE id = $1`, [quietDiscord!.userId]);
+    // Were a muted target tried at all, these would fail the event and keep it retrying.
+    telegram.fail(
+      'sendMessage',
+      { error_code: 500, description: 'Internal Server Error' },
+      {
+        times: 1_000,
+        chatId: quietTelegram!.telegramId!,
+      },
+    );
+    await addEvents(db, [
+      {
+        userId: quietTelegram!.userId,
+        type: 'achievement_unlocked',
+        data: achievement('first_game'),
+        source: 'website',
+      },
+      {
+        userId: quietDiscord!.userId,
+        type: 'achievement_unlocked',
+        data: achievement('first_game'),
+        source: 'website',
+      },
+    ]);
+    await waitForDrain(db);
+    telegram.clearFaults();
+    expect(telegram.callsOf('sendMessage', quietTelegram!.telegramId!)).toEqual([]);
+    expect(discord.messages.filter((m) => m.recipient_id === quietTelegram!.discordId).map((m) => m.content)).toEqual([
+      '🏆 Achievement unlocked: First game',
+    ]);
+    expect(discord.messages.filter((m) => m.recipient_id === quietDiscord!.discordId)).toEqual([]);
+    expect(telegram.messages.filter((m) => m.chat_id === quietDiscord!.telegramId).map((m) => m.text)).toEqual([
+      '🏆 Achievement unlocked: First game',
+    ]);
+    for (const p of [quietTelegram!, quietDiscord!]) {
+      expect((await eventRows(db, 'user_id = $1', [p.userId]))[0]).toMatchObject({
+        processed: true,
+        outcome: 'ok',
+        dead_at: null,
+        attempts: 1,
+      });
+    }
+    const { rows: receipts } = await db.pool.query(
+      `SELECT u.id AS user_id, r.target FROM delivery_receipts r
+       JOIN cross_platform_events e ON e.id = r.event_id JOIN unified_users u ON u.id = e.user_id
+       WHERE u.id = ANY($1::bigint[]) AND r.target <> 'website:live' ORDER BY u.id`,
+      [[quietTelegram!.userId, quietDiscord!.userId]],
+    );
+    expect(receipts).toEqual([
+      { user_id: quietTelegram!.userId, target: 'discord:dm' },
+      { user_id: quietDiscord!.userId, target: 'telegram:message' },
+    ]);
+  });
+
   it('publishes every event on the website live channel when it is settled', async () => {
     const live = new Client({ connectionString: db.url });
     await live.connect();

@@ -205,7 +205,7 @@ describe('/dice', () => {
     await bot.post(messageUpdate(from, '/dice', { updateId: 990077 }));
     expect(texts(sentTo(fake, 7305))).toEqual(['🎲 Вы: 4, бот: 2. Вы победили! +25 опыта, +10 монет.']);
     await bot.post(messageUpdate(from, '/notify off', { updateId: 990078 }));
-    expect((await account(7305)).notifications_enabled).toBe(false);
+    expect((await account(7305)).telegram_notifications).toBe(false);
   });
 
   it('refuses a second game within the cooldown without rolling', async () => {
@@ -305,22 +305,25 @@ describe('/notify', () => {
   it('turns notifications off and on, with one event per change', async () => {
     const from = telegramUser(7601);
     expect(texts(await say(from, '/notify'))).toEqual([
-      'Уведомления сейчас включены. Изменить: /notify on или /notify off.',
+      'Уведомления в Telegram сейчас включены. Изменить: /notify on или /notify off (в Discord — своя /notify).',
     ]);
-    expect(texts(await say(from, '/notify off'))).toEqual(['🔕 Уведомления выключены.']);
-    expect((await account(7601)).notifications_enabled).toBe(false);
-    expect(texts(await say(from, '/notify off'))).toEqual(['🔕 Уведомления выключены.']);
-    expect(texts(await say(from, '/notify on'))).toEqual(['🔔 Уведомления включены.']);
-    expect((await account(7601)).notifications_enabled).toBe(true);
+    expect(texts(await say(from, '/notify off'))).toEqual(['🔕 Уведомления в Telegram выключены.']);
+    expect(await account(7601)).toMatchObject({ telegram_notifications: false, discord_notifications: true });
+    expect(texts(await say(from, '/notify off'))).toEqual(['🔕 Уведомления в Telegram выключены.']);
+    expect(texts(await say(from, '/notify on'))).toEqual(['🔔 Уведомления в Telegram включены.']);
+    expect(await account(7601)).toMatchObject({ telegram_notifications: true, discord_notifications: true });
     const changes = (await eventsOf(7601)).filter((e) => e.event_type === 'notification_settings_changed');
-    expect(changes.map((e) => e.data)).toEqual([{ enabled: false }, { enabled: true }]);
+    expect(changes.map((e) => e.data)).toEqual([
+      { platform: 'telegram', enabled: false },
+      { platform: 'telegram', enabled: true },
+    ]);
     expect(changes.every((e) => e.dedupe_key?.startsWith('telegram:7000000001:update:'))).toBe(true);
     // The same /notify delivered again changes nothing and still answers.
     const update = messageUpdate(from, '/notify off');
     await bot.post(update);
     const before = sentTo(fake, 7601).length;
     await bot.post(update);
-    expect(texts(sentTo(fake, 7601).slice(before))).toEqual(['🔕 Уведомления выключены.']);
+    expect(texts(sentTo(fake, 7601).slice(before))).toEqual(['🔕 Уведомления в Telegram выключены.']);
     expect((await eventsOf(7601)).filter((e) => e.event_type === 'notification_settings_changed')).toHaveLength(3);
   });
   it('says which platform refused delivery and what to do, in Russian and English; /notify on tries again', async () => {
@@ -348,12 +351,12 @@ describe('/notify', () => {
       expect(screen!.split('\n')).toEqual(
         locale === 'ru'
           ? [
-              'Уведомления сейчас включены. Изменить: /notify on или /notify off.',
+              'Уведомления в Telegram сейчас включены. Изменить: /notify on или /notify off (в Discord — своя /notify).',
               '⚠️ Discord: личные сообщения от бота закрыты — сообщения в Discord приостановлены. Разрешите личные сообщения от участников сервера и отправьте /notify on.',
               '⚠️ Discord: вас нет на сервере — роль за ранг не выдаётся. Вернитесь на сервер и отправьте /notify on.',
             ]
           : [
-              'Notifications are on. Change with /notify on or /notify off.',
+              'Notifications in Telegram are on. Change with /notify on or /notify off (Discord has its own /notify).',
               '⚠️ Discord: your direct messages are closed to the bot — Discord messages are paused. Allow direct messages from server members, then send /notify on.',
               '⚠️ Discord: you are not on the server — your rank role is paused. Rejoin the server, then send /notify on.',
             ],
@@ -364,8 +367,8 @@ describe('/notify', () => {
       expect(await refusedOf(userId)).toEqual([]);
       expect(texts(await say(from, '/notify'))).toEqual([
         locale === 'ru'
-          ? 'Уведомления сейчас включены. Изменить: /notify on или /notify off.'
-          : 'Notifications are on. Change with /notify on or /notify off.',
+          ? 'Уведомления в Telegram сейчас включены. Изменить: /notify on или /notify off (в Discord — своя /notify).'
+          : 'Notifications in Telegram are on. Change with /notify on or /notify off (Discord has its own /notify).',
       ]);
     }
   });
@@ -382,7 +385,7 @@ describe('/help', () => {
       '/dice — Play dice against the bot',
       '/top — Leaderboard (/top season for this season)',
       '/link — Link your Telegram, Discord and website accounts',
-      '/notify — Notifications: /notify on or /notify off',
+      '/notify — Notifications in Telegram: /notify on or /notify off',
       '/help — List of commands',
     ]);
   });

@@ -68,7 +68,8 @@ describe('redelivered updates', () => {
       xp: String(50 + (won ? 25 : 5)),
       coins: String(20 + (won ? 10 : 0)),
       daily_streak: 1,
-      notifications_enabled: false,
+      telegram_notifications: false,
+      discord_notifications: true,
     });
     expect(await countEvents(9002, 'game_played')).toBe(1);
     expect(await countEvents(9002, 'daily_claimed')).toBe(1);
@@ -98,7 +99,7 @@ describe('200 concurrent updates from 50 players', () => {
         games: u.games_played,
         wins: u.games_won,
         streak: u.daily_streak,
-        notifications: u.notifications_enabled,
+        notifications: u.telegram_notifications,
       }).toEqual({
         id: p.id,
         xp: 50 + (won ? 25 : 5),
@@ -327,7 +328,7 @@ describe('fuzzing the webhook', () => {
         FROM cross_platform_events e WHERE e.user_id = u.id
       ) s
       WHERE u.coins <> s.coins OR u.games_played <> s.games OR u.games_won <> s.wins OR s.registered <> 1
-         OR (u.daily_streak > 0) <> (s.dailies > 0) OR u.notifications_enabled <> coalesce(s.notify, true)`);
+         OR (u.daily_streak > 0) <> (s.dailies > 0) OR u.telegram_notifications <> coalesce(s.notify, true)`);
     expect(rows).toEqual([]);
     const { rows: fuzzed } = await db.pool.query(
       'SELECT count(*)::int AS users, sum(games_played)::int AS games FROM unified_users WHERE telegram_id >= 20000',

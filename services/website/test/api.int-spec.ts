@@ -31,7 +31,11 @@ describe('/api/v1', () => {
       xp: 0,
       rank: { id: expect.any(Number), name: 'Recruit' },
       platforms: ['website'],
-      notificationsEnabled: true,
+      notifications: {
+        telegram: { enabled: true, linked: false },
+        discord: { enabled: true, linked: false },
+        refused: [],
+      },
       recentActivity: [expect.objectContaining({ type: 'user_registered', source: 'website' })],
     });
     expect(me.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -47,7 +51,7 @@ describe('/api/v1', () => {
     const b = await player('Bella');
     const res = await a.browser.get(`/api/v1/users/${b.id}`).expect(200);
     expect(res.body).toMatchObject({ id: b.id, name: 'Bella', xp: 0 });
-    for (const key of ['csrfToken', 'recentActivity', 'notificationsEnabled', 'locale', 'email']) {
+    for (const key of ['csrfToken', 'recentActivity', 'notifications', 'locale', 'email']) {
       expect(res.body).not.toHaveProperty(key);
     }
     expect(JSON.stringify(res.body)).not.toContain('@example.org');

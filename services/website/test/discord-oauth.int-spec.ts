@@ -4,7 +4,6 @@ import { loadRoleConnections, type TokenKey } from '@ttfd/shared';
 import { killSpawned, spawnMain, startFakeDiscord, waitUntil, type FakeDiscord } from '@ttfd/testing';
 import {
   csrfOf,
-  isChecked,
   signUp,
   metricValue,
   startTestWebsite,
@@ -294,7 +293,7 @@ describe('Discord OAuth2 without DISCORD_TOKEN_KEY', () => {
       const browser = noKey.browser();
       expect((await signUp(browser, 'nokey@example.org', 'a long enough passphrase')).status).toBe(303);
       const settings = await browser.get('/settings').set('accept-language', 'en').expect(200);
-      expect(isChecked(settings.text, 'notifications')).toBe(true);
+      expect(visibleText(settings.text)).toContain('Link Telegram or Discord to get notifications there.');
       expect(visibleText(settings.text)).not.toContain('Linked Roles');
       expect(settings.text).not.toContain('linked_roles=1');
       const link = await browser.get('/link').set('accept-language', 'en').expect(200);

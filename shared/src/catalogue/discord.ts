@@ -22,9 +22,9 @@ export const DISCORD_COMMAND_TEXTS: Readonly<Record<Locale, Readonly<Record<stri
     daily: { name: 'daily', description: 'Claim the daily reward; it grows with the streak' },
     link: { name: 'link', description: 'Link Telegram, Discord and the website: get a code, or enter one' },
     'link.code': { name: 'code', description: 'A code from Telegram or the website; leave empty to get one' },
-    notify: { name: 'notify', description: 'Cross-platform notifications on or off' },
-    'notify.on': { name: 'on', description: 'Turn notifications on' },
-    'notify.off': { name: 'off', description: 'Turn notifications off' },
+    notify: { name: 'notify', description: 'Direct messages from the bot in Discord on or off' },
+    'notify.on': { name: 'on', description: 'Turn Discord messages on' },
+    'notify.off': { name: 'off', description: 'Turn Discord messages off' },
   },
   ru: {
     profile: { name: 'профиль', description: 'Карточка ранга: опыт, ранг, место в рейтинге и платформы' },
@@ -35,9 +35,9 @@ export const DISCORD_COMMAND_TEXTS: Readonly<Record<Locale, Readonly<Record<stri
     daily: { name: 'награда', description: 'Ежедневная награда; растёт с серией дней' },
     link: { name: 'привязать', description: 'Связать Telegram, Discord и сайт: получить код или ввести его' },
     'link.code': { name: 'код', description: 'Код из Telegram или с сайта; без кода бот выдаст новый' },
-    notify: { name: 'уведомления', description: 'Уведомления с других платформ: включить или выключить' },
-    'notify.on': { name: 'вкл', description: 'Включить уведомления' },
-    'notify.off': { name: 'выкл', description: 'Выключить уведомления' },
+    notify: { name: 'уведомления', description: 'Личные сообщения от бота в Discord: включить или выключить' },
+    'notify.on': { name: 'вкл', description: 'Включить сообщения в Discord' },
+    'notify.off': { name: 'выкл', description: 'Выключить сообщения в Discord' },
   },
 };
 

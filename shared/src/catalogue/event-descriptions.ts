@@ -48,7 +48,8 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     account_unlinked: (d) => `Отвязан ${platformName(d.platform, 'ru')}`,
     accounts_merged: (d) => `Аккаунты объединены: ${deltas(d.summed.xp, d.summed.coins, 'ru')}`,
     season_closed: (d) => `${d.season_name} закрыт: ${d.position}-е место, ${d.season_xp} XP`,
-    notification_settings_changed: (d, w) => `Уведомления ${d.enabled ? 'включены' : 'выключены'}${w}`,
+    notification_settings_changed: (d, w) =>
+      `Уведомления${d.platform ? ` в ${platformName(d.platform, 'ru')}` : ''} ${d.enabled ? 'включены' : 'выключены'}${w}`,
     discord_server_joined: () => 'Вступление на сервер Discord',
     discord_server_left: () => 'Выход с сервера Discord',
     rank_roles_check: () => 'Проверка ролей звания в Discord',
@@ -71,7 +72,8 @@ const DESCRIPTIONS: Record<Locale, Descriptions> = {
     account_unlinked: (d) => `${platformName(d.platform, 'en')} unlinked`,
     accounts_merged: (d) => `Accounts merged: ${deltas(d.summed.xp, d.summed.coins, 'en')}`,
     season_closed: (d) => `${d.season_name} closed: position ${d.position}, ${d.season_xp} XP`,
-    notification_settings_changed: (d, w) => `Notifications ${d.enabled ? 'on' : 'off'}${w}`,
+    notification_settings_changed: (d, w) =>
+      `${d.platform ? `${platformName(d.platform, 'en')} notifications` : 'Notifications'} ${d.enabled ? 'on' : 'off'}${w}`,
     discord_server_joined: () => 'Joined the Discord server',
     discord_server_left: () => 'Left the Discord server',
     rank_roles_check: () => 'Discord rank roles checked',

@@ -36,6 +36,7 @@ import { DeliveryReceiptAttempts1765450000000 } from './migrations/1765450000000
 import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
 import { PlayerPrivacy1765200000001 } from './migrations/1765200000001-PlayerPrivacy';
+import { NotificationsPerPlatform1765400000000 } from './migrations/1765400000000-NotificationsPerPlatform';
 
 // A calendar day (the daily claim) stays the 'YYYY-MM-DD' the database holds, not a local-time Date.
 types.setTypeParser(types.builtins.DATE, (value) => value);
@@ -87,6 +88,7 @@ export const migrations = [
   WebsiteCredentials1765300000000,
   LegacyImport1765310000000,
   LeaderboardFollowsInsertsPerStatement1765320000000,
+  NotificationsPerPlatform1765400000000,
   SmokeTestEvents1765430000000,
   DeliveryReceiptAttempts1765450000000,
 ];

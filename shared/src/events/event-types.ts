@@ -1,4 +1,4 @@
-import type { Platform } from '../platform';
+import type { NotifiedPlatform, Platform } from '../platform';
 
 /**
  * Every event in `cross_platform_events`, with the shape of its `data`. The sync worker
@@ -51,7 +51,11 @@ export interface EventData {
     platforms_moved: Platform[];
   };
   season_closed: { season_id: number; season_name: string; position: number; season_xp: number };
-  notification_settings_changed: { enabled: boolean };
+  /**
+   * The player turned the notifications of one platform on or off. Events written before
+   * the setting was per platform have no `platform`: they switched every platform.
+   */
+  notification_settings_changed: { enabled: boolean; platform?: NotifiedPlatform };
   /** The player's Discord identity joined (or came back to) the community server: their rank roles are due again. */
   discord_server_joined: { discord_id: string; guild_id: string };
   /** The player's Discord identity left the server: no role is synced there until they come back. */

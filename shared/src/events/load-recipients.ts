@@ -1,5 +1,6 @@
 import type { Queryable } from './queryable';
 import type { Locale } from '../catalogue/locale';
+import type { NotifiedPlatform } from '../platform';
 import type { PlayerTarget } from './unreachable-targets';
 
 /** What the handlers need to reach a player on the platforms. */
@@ -10,7 +11,8 @@ export interface Recipient {
   telegramId: string | null;
   discordId: string | null;
   locale: Locale;
-  notificationsEnabled: boolean;
+  /** Per platform, whether its bot sends the player notifications. */
+  notifications: Record<NotifiedPlatform, boolean>;
   rankId: number;
   rankName: string;
   /** The Discord role of the player's current rank, if the rank has one. */
@@ -20,7 +22,7 @@ export interface Recipient {
 }
 
 const LOAD_RECIPIENTS = `
-SELECT u.id AS user_id, a.id AS account_id, a.telegram_id, a.discord_id, a.locale, a.notifications_enabled,
+SELECT u.id AS user_id, a.id AS account_id, a.telegram_id, a.discord_id, a.locale, a.telegram_notifications, a.discord_notifications,
        a.rank_id, r.name AS rank_name, r.discord_role_id,
        ARRAY(SELECT t.target FROM unreachable_targets t
              WHERE t.user_id = a.id
@@ -43,7 +45,7 @@ export async function loadRecipients(db: Queryable, userIds: string[]): Promise<
       telegramId: r.telegram_id,
       discordId: r.discord_id,
       locale: r.locale,
-      notificationsEnabled: r.notifications_enabled,
+      notifications: { telegram: r.telegram_notifications, discord: r.discord_notifications },
       rankId: r.rank_id,
       rankName: r.rank_name,
       rankRoleId: r.discord_role_id,

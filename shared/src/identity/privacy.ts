@@ -38,7 +38,8 @@ WHERE id = $1::bigint AND merged_into IS NULL`;
 const EXPORT_ACCOUNT_SQL = `
 SELECT u.id, u.telegram_id, u.discord_id, u.website_email, u.username, u.display_name, u.locale, u.xp, u.coins,
        u.rank_id, u.games_played, u.games_won, u.total_voice_time, u.messages_sent, u.achievements,
-       u.current_season_xp, u.daily_streak, u.platforms, u.primary_platform, u.notifications_enabled,
+       u.current_season_xp, u.daily_streak, u.platforms, u.primary_platform, u.telegram_notifications,
+       u.discord_notifications,
        u.profile_hidden, u.leaderboard_anonymous, u.created_at
 FROM unified_users u WHERE u.id = $1::bigint AND u.merged_into IS NULL`;
 
@@ -56,7 +57,8 @@ WITH target AS (
 account AS (
   UPDATE unified_users u
   SET telegram_id = NULL, discord_id = NULL, website_email = NULL, username = NULL, display_name = NULL,
-      profile_hidden = true, leaderboard_anonymous = true, notifications_enabled = false,
+      profile_hidden = true, leaderboard_anonymous = true, telegram_notifications = false,
+      discord_notifications = false,
       erased_at = coalesce(u.erased_at, $2::timestamptz), updated_at = $2::timestamptz
   FROM target WHERE u.id = target.id
   RETURNING u.id

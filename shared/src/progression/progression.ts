@@ -320,7 +320,7 @@ export function createProgression(deps: ProgressionDeps) {
   }
 
   /**
-   * Turns the player's cross-platform notifications on or off, through the event log like
+   * Turns the player's notifications on one platform on or off, through the event log like
    * every other change; true when the preference changed.
    */
   async function changeNotifications(input: NotificationsChange): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Locale } from '../catalogue/locale';
 import type { Platform, SourcePlatform } from '../platform';
+import type { PlatformNotifications } from './notification-settings';
 import { isEventType, type EventData, type EventType } from '../events/event-types';
 
 export interface RankProgress {
@@ -53,7 +54,8 @@ export interface PlayerProfile {
   /** Achievement keys in the order they were unlocked (`rank_<id>` for ranks reached). */
   achievements: string[];
   platforms: Platform[];
-  notificationsEnabled: boolean;
+  /** Per platform, whether its bot sends the player notifications. */
+  notifications: PlatformNotifications;
   recentActivity: ActivityEntry[];
 }
 
@@ -69,7 +71,7 @@ SELECT u.id, u.username, u.display_name, u.locale, u.xp, u.coins, u.current_seas
        r.id AS rank_id, r.name AS rank_name, r.min_xp AS rank_min_xp,
        nr.id AS next_rank_id, nr.name AS next_rank_name, nr.min_xp AS next_rank_min_xp,
        u.games_played, u.games_won, u.messages_sent, u.total_voice_time, u.daily_streak,
-       u.achievements, u.platforms, u.notifications_enabled, recent.events
+       u.achievements, u.platforms, u.telegram_notifications, u.discord_notifications, recent.events
 FROM unified_users u
 JOIN ranks r ON r.id = u.rank_id
 LEFT JOIN LATERAL (SELECT id, name, min_xp FROM ranks WHERE min_xp > u.xp ORDER BY min_xp LIMIT 1) nr ON true
@@ -150,7 +152,7 @@ export async function findProfile(
     },
     achievements: r.achievements,
     platforms: r.platforms,
-    notificationsEnabled: r.notifications_enabled,
+    notifications: { telegram: r.telegram_notifications, discord: r.discord_notifications },
     recentActivity: activityOf(r.events),
   };
 }

@@ -35,8 +35,8 @@ export const en: Texts = {
   dailyClaimed: (r) => `+${r.xp} XP, +${r.coins} coins.\n🔥 Streak: ${r.streak} day(s) in a row.`,
   dailyAlready: (wait) =>
     `You have already claimed today's reward. The next one is in ${wait.hours} h ${wait.minutes} min.`,
-  notifyOn: '🔔 Notifications are on.',
-  notifyOff: '🔕 Notifications are off.',
+  notifyOn: '🔔 Notifications in Discord are on.',
+  notifyOff: '🔕 Notifications in Discord are off.',
   linkTitle: '🔗 Linking accounts',
   linkCreated: (code, minutes) =>
     `Your link code: **${code}**\nEnter it in Telegram (\`/link ${code}\`) or on the website within ${minutes} min. ` +

@@ -34,8 +34,8 @@ export const ru: Texts = {
   dailyTitle: '🎁 Ежедневная награда',
   dailyClaimed: (r) => `+${r.xp} опыта, +${r.coins} монет.\n🔥 Серия: ${r.streak} дн. подряд.`,
   dailyAlready: (wait) => `Награда за сегодня уже получена. Следующая через ${wait.hours} ч ${wait.minutes} мин.`,
-  notifyOn: '🔔 Уведомления включены.',
-  notifyOff: '🔕 Уведомления выключены.',
+  notifyOn: '🔔 Уведомления в Discord включены.',
+  notifyOff: '🔕 Уведомления в Discord выключены.',
   linkTitle: '🔗 Связка аккаунтов',
   linkCreated: (code, minutes) =>
     `Ваш код: **${code}**\nВведите его в Telegram (\`/link ${code}\`) или на сайте в течение ${minutes} мин. ` +

@@ -5,9 +5,10 @@ const ON = ['on', 'вкл', 'да', 'yes', '1'];
 const OFF = ['off', 'выкл', 'нет', 'no', '0'];
 
 /**
- * `/notify on|off`: the cross-platform notifications preference; without an argument, its
- * state and every platform that refused delivery, with what to do. `/notify on` also tries
- * the refused targets again (one refusal turns a target off anew).
+ * `/notify on|off`: whether the Telegram bot sends the player notifications (Discord has its
+ * own /notify); without an argument, its state and every platform that refused delivery,
+ * with what to do. `/notify on` also tries the refused targets again (one refusal turns a
+ * target off anew).
  */
 export const notifyCommand: Command = {
   name: 'notify',
@@ -21,7 +22,7 @@ export const notifyCommand: Command = {
       const paused = (settings?.refused ?? []).filter((r) => r.target !== 'telegram:message');
       await chat.reply(
         [
-          t.notifyStatus(settings?.enabled ?? true),
+          t.notifyStatus(settings?.enabled.telegram ?? true),
           ...paused.map((r) => `⚠️ ${refusalText(r.target, from.locale)}`),
         ].join('\n'),
       );
@@ -29,6 +30,7 @@ export const notifyCommand: Command = {
     }
     await progression.setNotifications({
       userId,
+      platform: 'telegram',
       enabled,
       source: 'telegram',
       dedupeKey: dedupeKeyOf(botId, updateId),

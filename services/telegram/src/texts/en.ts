@@ -10,7 +10,7 @@ export const en: Texts = {
     dice: 'Play dice against the bot',
     top: 'Leaderboard (/top season for this season)',
     link: 'Link your Telegram, Discord and website accounts',
-    notify: 'Notifications: /notify on or /notify off',
+    notify: 'Notifications in Telegram: /notify on or /notify off',
     help: 'List of commands',
   },
   rank: (id) => rankName(id, 'en'),
@@ -50,9 +50,10 @@ export const en: Texts = {
   topMe: (position, score) => `Your position: ${position} (${score} XP).`,
   topEmpty: 'Nobody here yet.',
   topHint: 'This season: /top season',
-  notifyOn: '🔔 Notifications are on.',
-  notifyOff: '🔕 Notifications are off.',
-  notifyStatus: (enabled) => `Notifications are ${enabled ? 'on' : 'off'}. Change with /notify on or /notify off.`,
+  notifyOn: '🔔 Notifications in Telegram are on.',
+  notifyOff: '🔕 Notifications in Telegram are off.',
+  notifyStatus: (enabled) =>
+    `Notifications in Telegram are ${enabled ? 'on' : 'off'}. Change with /notify on or /notify off (Discord has its own /notify).`,
   linkCreated: (code, minutes) =>
     `🔗 Your link code: ${code}\n` + `Enter it on the website or in Discord (/link ${code}) within ${minutes} min.`,
   linkDone: (platforms, t) => `✅ Accounts linked. Platforms: ${platforms.map(t.platform).join(', ')}.`,

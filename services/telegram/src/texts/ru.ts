@@ -10,7 +10,7 @@ export const ru: Texts = {
     dice: 'Сыграть в кости с ботом',
     top: 'Таблица лидеров (/top season — сезон)',
     link: 'Связать аккаунты Telegram, Discord и сайта',
-    notify: 'Уведомления: /notify on или /notify off',
+    notify: 'Уведомления в Telegram: /notify on или /notify off',
     help: 'Список команд',
   },
   rank: (id) => rankName(id, 'ru'),
@@ -49,10 +49,10 @@ export const ru: Texts = {
   topMe: (position, score) => `Ваше место: ${position} (${score} опыта).`,
   topEmpty: 'Пока никого нет.',
   topHint: 'Сезон: /top season',
-  notifyOn: '🔔 Уведомления включены.',
-  notifyOff: '🔕 Уведомления выключены.',
+  notifyOn: '🔔 Уведомления в Telegram включены.',
+  notifyOff: '🔕 Уведомления в Telegram выключены.',
   notifyStatus: (enabled) =>
-    `Уведомления сейчас ${enabled ? 'включены' : 'выключены'}. Изменить: /notify on или /notify off.`,
+    `Уведомления в Telegram сейчас ${enabled ? 'включены' : 'выключены'}. Изменить: /notify on или /notify off (в Discord — своя /notify).`,
   linkCreated: (code, minutes) =>
     `🔗 Код для связки аккаунтов: ${code}\n` +
     `Введите его на сайте или в Discord (/link ${code}) в течение ${minutes} мин.`,

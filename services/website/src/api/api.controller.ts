@@ -21,8 +21,17 @@ import { ApiBody, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } 
 import type { Request } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findProfile, rankName, type Linking, type PlayerProfile } from '@ttfd/shared';
-import { LINKING, POOL } from '../core/deps';
+import {
+  findNotificationSettings,
+  findProfile,
+  NOTIFIED_PLATFORMS,
+  rankName,
+  type Linking,
+  type NotificationSettings,
+  type PlayerProfile,
+  type Progression,
+} from '@ttfd/shared';
+import { LINKING, POOL, PROGRESSION } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
 import { WebsiteError } from '../core/errors';
 import { localeOf } from '../core/locale';
@@ -32,6 +41,46 @@ import { websiteSideIdentity } from '../linking/account-identity';
 import { isHiddenFrom, userIdParam } from '../profile/profile.controller';
 
 const redeemBody = z.object({ code: z.string().trim().min(1).max(64) });
+const notificationsBody = z.object({ platform: z.enum(NOTIFIED_PLATFORMS), enabled: z.boolean() });
+
+/** The player's notifications per platform, as `me` and `me/notifications` answer them. */
+const NOTIFICATIONS_SCHEMA = {
+  type: 'object',
+  description:
+    'Per platform (telegram, discord): whether its bot sends the player notifications and whether that platform is linked; refused: targets a platform refused (blocked bot, closed DMs, left server), paused until the player comes back there',
+  properties: {
+    telegram: {
+      type: 'object',
+      properties: { enabled: { type: 'boolean' }, linked: { type: 'boolean' } },
+      required: ['enabled', 'linked'],
+    },
+    discord: {
+      type: 'object',
+      properties: { enabled: { type: 'boolean' }, linked: { type: 'boolean' } },
+      required: ['enabled', 'linked'],
+    },
+    refused: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          target: { type: 'string', enum: ['telegram:message', 'discord:dm', 'discord:roles'] },
+          since: { type: 'string', format: 'date-time' },
+        },
+        required: ['target', 'since'],
+      },
+    },
+  },
+  required: ['telegram', 'discord', 'refused'],
+};
+
+function notificationsView(settings: NotificationSettings) {
+  return {
+    telegram: { enabled: settings.enabled.telegram, linked: settings.linked.includes('telegram') },
+    discord: { enabled: settings.enabled.discord, linked: settings.linked.includes('discord') },
+    refused: settings.refused.map((r) => ({ target: r.target, since: r.since.toISOString() })),
+  };
+}
 const ERROR_SCHEMA = {
   type: 'object',
   properties: {
@@ -71,21 +120,29 @@ export class ApiController {
   constructor(
     @Inject(POOL) private readonly pool: Pool,
     @Inject(LINKING) private readonly linking: Linking,
+    @Inject(PROGRESSION) private readonly progression: Progression,
   ) {}
 
   @Get('me')
   @UseGuards(SignedInGuard)
   @ApiCookieAuth()
   @ApiOperation({ summary: "The signed-in player's whole profile, recent activity and the session's CSRF token" })
-  @ApiResponse({ status: 200, description: 'The profile' })
+  @ApiResponse({
+    status: 200,
+    description: 'The profile',
+    schema: { type: 'object', properties: { notifications: NOTIFICATIONS_SCHEMA } },
+  })
   @ApiResponse({ status: 401, description: 'Not signed in', schema: ERROR_SCHEMA })
   async me(@CurrentPlayer() userId: string, @Req() req: Request) {
-    const profile = await findProfile(this.pool, userId, { recent: 20 });
-    if (!profile) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    const [profile, settings] = await Promise.all([
+      findProfile(this.pool, userId, { recent: 20 }),
+      findNotificationSettings(this.pool, userId),
+    ]);
+    if (!profile || !settings) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
     return {
       ...publicView(profile, localeOf(req)),
       locale: profile.locale,
-      notificationsEnabled: profile.notificationsEnabled,
+      notifications: notificationsView(settings),
       recentActivity: profile.recentActivity.map((e) => ({
         id: e.id,
         type: e.type,
@@ -96,6 +153,27 @@ export class ApiController {
       })),
       csrfToken: csrfTokenOf(req),
     };
+  }
+
+  @Post('me/notifications')
+  @UseGuards(SignedInGuard)
+  @HttpCode(200)
+  @ApiCookieAuth()
+  @ApiOperation({
+    summary: "Turns one platform's notifications on or off",
+    description:
+      'Recorded as a notification_settings_changed event naming the platform; the other platform keeps its own.',
+  })
+  @ApiBody({ schema: z.toJSONSchema(notificationsBody) as object })
+  @ApiResponse({ status: 200, description: 'The notifications now', schema: NOTIFICATIONS_SCHEMA })
+  @ApiResponse({ status: 400, description: 'Bad input', schema: ERROR_SCHEMA })
+  @ApiResponse({ status: 403, description: 'Missing or wrong X-CSRF-Token', schema: ERROR_SCHEMA })
+  async setNotifications(@CurrentPlayer() userId: string, @Body() body: unknown) {
+    const { platform, enabled } = parseBody(notificationsBody, body);
+    await this.progression.setNotifications({ userId, platform, enabled, source: 'website', dedupeKey: null });
+    const settings = await findNotificationSettings(this.pool, userId);
+    if (!settings) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
+    return notificationsView(settings);
   }
 
   @Get('users/:id')

@@ -3,6 +3,8 @@ import {
   describeEvent,
   PLATFORMS,
   platformName,
+  RANK_CARD_HEIGHT,
+  RANK_CARD_WIDTH,
   rankName,
   type DescribedEvent,
   type PlayerProfile,
@@ -150,12 +152,33 @@ export function profilePage(ctx: PageContext, profile: PlayerProfile, liveAfter?
   });
 }
 
-export function playerPage(ctx: PageContext, profile: PlayerProfile): string {
+/**
+ * A player's public page. Its share tags (Open Graph, Twitter) carry absolute URLs and the
+ * rank card as the image, under the shared name (an anonymised player's is not theirs).
+ */
+export function playerPage(
+  ctx: PageContext,
+  profile: PlayerProfile,
+  share: { name: string; pageUrl: string; imageUrl: string },
+): string {
   const name = nameOf(ctx, profile);
+  const description = `${rankName(profile.rank.id, ctx.locale)} · ${number(ctx, profile.xp)} XP`;
+  const title = ctx.t.profile.publicTitle(share.name);
   return layout(ctx, {
     title: ctx.t.profile.publicTitle(name),
-    head: html`<meta property="og:title" content="${name}" />
-      <meta property="og:description" content="${rankName(profile.rank.id, ctx.locale)} · ${profile.xp} XP" />`,
+    head: html`<meta property="og:type" content="profile" />
+      <meta property="og:url" content="${share.pageUrl}" />
+      <meta property="og:title" content="${title}" />
+      <meta property="og:description" content="${description}" />
+      <meta property="og:image" content="${share.imageUrl}" />
+      <meta property="og:image:type" content="image/png" />
+      <meta property="og:image:width" content="${RANK_CARD_WIDTH}" />
+      <meta property="og:image:height" content="${RANK_CARD_HEIGHT}" />
+      <meta property="og:image:alt" content="${title}: ${description}" />
+      <meta name="twitter:card" content="summary_large_image" />
+      <meta name="twitter:title" content="${title}" />
+      <meta name="twitter:description" content="${description}" />
+      <meta name="twitter:image" content="${share.imageUrl}" />`,
     body: html`<h1>${name}</h1>
       ${summary(ctx, profile)}`,
   });

@@ -1,45 +1,95 @@
 /** /settings: notifications, the password, Discord Linked Roles. */
-import { Body, Controller, Get, Inject, Module, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Inject, Module, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findNotificationSettings, findPrivacy, type Privacy, type Progression } from '@ttfd/shared';
+import {
+  findNotificationSettings,
+  findPrivacy,
+  notificationChannelName,
+  NOTIFIED_PLATFORMS,
+  refusalText,
+  type NotificationSettings,
+  type NotifiedPlatform,
+  type Privacy,
+  type Progression,
+} from '@ttfd/shared';
 import { linkedRolesEnabled, type WebsiteConfig } from '../config';
 import { CONFIG, POOL, PROGRESSION } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
+import { WebsiteError } from '../core/errors';
 import { parseBody } from '../core/validation';
-import { html } from '../pages/html';
+import { html, type Html } from '../pages/html';
 import { csrfField, layout } from '../pages/layout';
 import { pageContext, type PageContext } from '../pages/page-context';
 
-const notificationsForm = z.object({ enabled: z.enum(['on']).optional() });
+/**
+ * A checkbox per linked platform, named after it; an unchecked box is not sent, so absent
+ * means off for the platforms the page offered (`offered`, comma-separated).
+ */
+const notificationsForm = z.object({
+  offered: z
+    .string()
+    .max(40)
+    .transform((list) => list.split(',').filter((p) => p !== ''))
+    .pipe(z.array(z.enum(NOTIFIED_PLATFORMS))),
+  telegram: z.enum(['on']).optional(),
+  discord: z.enum(['on']).optional(),
+});
+
+/**
+ * One checkbox per linked platform, and under it what that platform refused (blocked bot,
+ * closed DMs, left server) with how it comes back, in the words the bots use.
+ */
+function notificationsSection(ctx: PageContext, settings: NotificationSettings): Html {
+  const t = ctx.t.settings;
+  const platform = (p: NotifiedPlatform) => {
+    const id = `notifications-${p}`;
+    const refused = settings.refused.filter((r) => r.target.startsWith(`${p}:`));
+    return html`<p>
+        <input
+          type="checkbox"
+          id="${id}"
+          name="${p}"
+          value="on"
+          ${settings.enabled[p] ? html`checked` : null}
+          ${refused.length > 0 ? html`aria-describedby="${id}-refused"` : null}
+        />
+        <label for="${id}" class="inline">${notificationChannelName(p, ctx.locale)}</label>
+      </p>
+      ${
+        refused.length > 0
+          ? html`<div class="hint" id="${id}-refused">
+              ${refused.map((r) => html`<p data-refused="${r.target}">⚠️ ${refusalText(r.target, ctx.locale)}</p>`)}
+            </div>`
+          : null
+      }`;
+  };
+  return html`<section aria-labelledby="notifications-heading">
+    <h2 id="notifications-heading">${t.notifications}</h2>
+    <p>${t.notificationsExplain}</p>
+    ${
+      settings.linked.length === 0
+        ? html`<p>${t.notificationsNone} <a href="/link">${ctx.t.nav.link}</a></p>`
+        : html`<form method="post" action="/settings/notifications">
+            ${csrfField(ctx)}
+            <input type="hidden" name="offered" value="${settings.linked.join(',')}" />
+            ${settings.linked.map(platform)}
+            <button type="submit">${t.save}</button>
+          </form>`
+    }
+  </section>`;
+}
 
 function settingsPage(
   ctx: PageContext,
-  view: { notifications: boolean; linkedRoles: boolean; privacy: Privacy },
+  view: { notifications: NotificationSettings; linkedRoles: boolean; privacy: Privacy },
 ): string {
   const t = ctx.t.settings;
   return layout(ctx, {
     title: t.title,
     body: html`<h1>${t.title}</h1>
-      <section aria-labelledby="notifications-heading">
-        <h2 id="notifications-heading">${t.notifications}</h2>
-        <p>${t.notificationsExplain}</p>
-        <form method="post" action="/settings/notifications">
-          ${csrfField(ctx)}
-          <p>
-            <input
-              type="checkbox"
-              id="notifications"
-              name="enabled"
-              value="on"
-              ${view.notifications ? html`checked` : null}
-            />
-            <label for="notifications" class="inline">${t.notificationsOn}</label>
-          </p>
-          <button type="submit">${t.save}</button>
-        </form>
-      </section>
+      ${notificationsSection(ctx, view.notifications)}
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">${t.password}</h2>
         <p><a href="/settings/password">${t.changePassword}</a></p>
@@ -130,10 +180,11 @@ export class SettingsController {
   @Get()
   async page(@CurrentPlayer() userId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const settings = await findNotificationSettings(this.pool, userId);
+    if (!settings) throw new WebsiteError('not_found', 'No such player', HttpStatus.NOT_FOUND);
     const privacy = (await findPrivacy(this.pool, userId)) ?? { profileHidden: false, leaderboardAnonymous: false };
     res.type('html').send(
       settingsPage(pageContext(req), {
-        notifications: settings?.enabled ?? true,
+        notifications: settings,
         linkedRoles: linkedRolesEnabled(this.config),
         privacy,
       }),
@@ -148,12 +199,17 @@ export class SettingsController {
     @Res() res: Response,
   ): Promise<void> {
     const form = parseBody(notificationsForm, body);
-    await this.progression.setNotifications({
-      userId,
-      enabled: form.enabled === 'on',
-      source: 'website',
-      dedupeKey: null,
-    });
+    // Only the platforms the page offered and still linked: one linked meanwhile keeps its setting.
+    const linked = (await findNotificationSettings(this.pool, userId))?.linked ?? [];
+    for (const platform of linked.filter((p) => form.offered.includes(p))) {
+      await this.progression.setNotifications({
+        userId,
+        platform,
+        enabled: form[platform] === 'on',
+        source: 'website',
+        dedupeKey: null,
+      });
+    }
     req.session.notice = { kind: 'ok', key: 'settings.saved' };
     res.redirect(303, '/settings');
   }

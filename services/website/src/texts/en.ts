@@ -142,8 +142,9 @@ export const en: Texts = {
   settings: {
     title: 'Settings',
     notifications: 'Notifications',
-    notificationsExplain: 'Messages from the bots about rank changes, achievements and linking.',
-    notificationsOn: 'Send me notifications',
+    notificationsExplain:
+      'Messages from the bots about rank changes, achievements and linking, chosen per platform. Your page on this site always updates live.',
+    notificationsNone: 'Link Telegram or Discord to get notifications there.',
     save: 'Save',
     saved: 'Saved.',
     password: 'Password',

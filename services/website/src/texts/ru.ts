@@ -143,8 +143,9 @@ export const ru: Texts = {
   settings: {
     title: 'Настройки',
     notifications: 'Уведомления',
-    notificationsExplain: 'Сообщения ботов о смене ранга, достижениях и привязке.',
-    notificationsOn: 'Присылать уведомления',
+    notificationsExplain:
+      'Сообщения ботов о смене ранга, достижениях и привязке — для каждой платформы отдельно. Ваша страница на сайте обновляется всегда.',
+    notificationsNone: 'Привяжите Telegram или Discord, чтобы получать уведомления там.',
     save: 'Сохранить',
     saved: 'Сохранено.',
     password: 'Пароль',

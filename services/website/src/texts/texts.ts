@@ -134,7 +134,7 @@ export interface Texts {
     title: string;
     notifications: string;
     notificationsExplain: string;
-    notificationsOn: string;
+    notificationsNone: string;
     save: string;
     saved: string;
     password: string;

@@ -137,8 +137,13 @@ export class UnifiedUser {
   @Column({ type: 'text', default: 'ru' })
   locale!: 'ru' | 'en';
 
-  @Column({ name: 'notifications_enabled', type: 'boolean', default: true })
-  notificationsEnabled!: boolean;
+  /** The Telegram bot sends the player notifications. */
+  @Column({ name: 'telegram_notifications', type: 'boolean', default: true })
+  telegramNotifications!: boolean;
+
+  /** The Discord bot sends the player direct messages. */
+  @Column({ name: 'discord_notifications', type: 'boolean', default: true })
+  discordNotifications!: boolean;
 
   /** The player hid their public page. */
   @Column({ name: 'profile_hidden', type: 'boolean', default: false })
