@@ -71,7 +71,8 @@ END;
 
 async function awardTps(url: string, clients: number): Promise<number> {
   const pool = createPool(url, { max: clients + 1, applicationName: 'bench-award' });
-  const progression = createProgression({ pool, wake: createWake(pool) });
+  const wake = createWake(pool);
+  const progression = createProgression({ pool, wake });
   let done = 0;
   let key = 0;
   const deadline = Date.now() + SECONDS * 1000;
@@ -92,6 +93,7 @@ async function awardTps(url: string, clients: number): Promise<number> {
   const started = Date.now();
   await Promise.all(Array.from({ length: clients }, (_, c) => loop(c)));
   const tps = done / ((Date.now() - started) / 1000);
+  await wake.close();
   await pool.end();
   return Math.round(tps);
 }

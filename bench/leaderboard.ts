@@ -82,7 +82,7 @@ async function reads(pool: Pool, viewers: Record<string, string>) {
 }
 
 async function awardTps(pool: Pool, ids: string[]): Promise<number> {
-  const progression = createProgression({ pool, wake: { signal() {}, flush: async () => {} } });
+  const progression = createProgression({ pool, wake: { signal() {}, flush: async () => {}, close: async () => {} } });
   let done = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const loop = async () => {
@@ -176,7 +176,7 @@ async function main() {
 
     // A season close moves every player with season XP to zero: one change each, folded at the end.
     started = performance.now();
-    const closed = await closeSeason(pool, { signal() {}, flush: async () => {} });
+    const closed = await closeSeason(pool, { signal() {}, flush: async () => {}, close: async () => {} });
     const seasonCloseMs = Math.round(performance.now() - started);
     log(`season close of ${closed.ranked} players, fold included: ${seasonCloseMs} ms`);
 

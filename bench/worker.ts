@@ -126,7 +126,7 @@ async function drain(url: string, s: System) {
 async function produce(url: string, s: System) {
   const pool = new Pool({ connectionString: url, max: 8 });
   await Promise.all(Array.from({ length: 8 }, () => pool.query('SELECT 1')));
-  const noWake: Wake = { signal() {}, flush: async () => {} };
+  const noWake: Wake = { signal() {}, flush: async () => {}, close: async () => {} };
   const wake = s.system === 'ttfd' ? createWake(pool) : noWake;
   const progression = createProgression({ pool, wake });
   const n = RATE * SECONDS;
@@ -169,7 +169,7 @@ async function produce(url: string, s: System) {
     );
   }
   await Promise.all(inflight);
-  await wake.flush();
+  await wake.close();
   await pool.end();
   return { n, t0, t1, late, eventIds };
 }

@@ -275,7 +275,7 @@ describe('the sync worker on KEDA', () => {
   });
 
   it('refuses more replicas than the database’s connection budget holds', () => {
-    // 100 − (2 migration + 2×10 telegram + 10 discord + 6×10 website) = 8 → one worker of 8 connections (SYNC_BATCHES_IN_FLIGHT unset: 2 + 4 = 6) → 1.
+    // 100 − (2 migration + 2×11 telegram + 11 discord + 6×11 website, each a pool of 10 and a wake-up connection) < 6 → no worker of 6 connections (SYNC_BATCHES_IN_FLIGHT unset: 2 + 4).
     const error = renderError({
       values: [ciValues('all-enabled')],
       set: { ...set, 'syncWorker.keda.maxReplicas': '3' },
@@ -286,6 +286,9 @@ describe('the sync worker on KEDA', () => {
       set: { ...set, 'database.connectionBudget': '400', 'syncWorker.keda.maxReplicas': '40' },
     });
     expect(find(roomy, 'ScaledObject', 'ttfd-sync-worker').spec.maxReplicaCount).toBe(40);
+    expect(find(roomy, 'ScaledObject', 'ttfd-sync-worker').metadata.annotations['ttfd/connection-budget']).toBe(
+      '400 connections: 101 for the other services, 6 per worker, cap 49',
+    );
     expect(renderError({ values: [ciValues('all-enabled')], set: { 'syncWorker.keda.enabled': 'true' } })).toContain(
       'choose one',
     );

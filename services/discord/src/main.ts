@@ -178,7 +178,7 @@ export async function startDiscord(
       await lock.release();
       await counter.drain();
       await Promise.all([...trackers.values()].map((t) => t.checkpoint()));
-      await wake.flush();
+      await wake.close();
       await pool.end();
     },
   };

@@ -135,15 +135,15 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
     const effects = effectsOf(event.eventType);
     const announce = !event.liveSent && (effects === null || effects.includes('live'));
     if (announce) s.live.push(event.id);
+    if (event.settled) {
+      s.outcomes.push({ event, outcome: 'ok' });
+      return true;
+    }
     // An event that comes back (a retry, a replay) keeps a receipt of its live update, so
     // it is published once; one processed now never comes back and needs none.
     const rememberLive = () => {
       if (announce) s.records.push({ eventId: event.id, target: 'website:live', status: 'sent', detail: null });
     };
-    if (event.settled) {
-      s.outcomes.push({ event, outcome: 'ok' });
-      return true;
-    }
     if (!effects) {
       rememberLive();
       s.dead.push({ ctid: event.ctid!, error: `unknown event type "${event.eventType}": no handler for it` });
@@ -318,22 +318,24 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
   }
 
   const lagOf = new Map<string, { observe(seconds: number): void }>();
+  /** Counts and lags per event type: a label is looked up once per type in the batch, not per event. */
   function observe(s: Settlement) {
     if (!metrics || s.outcomes.length === 0) return;
     const now = Date.now();
-    const counts = new Map<string, number>();
+    const byType = new Map<string, { counts: Map<Outcome, number>; lags: number[] }>();
     for (const { event, outcome } of s.outcomes) {
-      const type = typeLabel(event.eventType);
-      const key = `${type} ${outcome}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (outcome !== 'ok' && outcome !== 'skipped') continue;
+      let ofType = byType.get(event.eventType);
+      if (!ofType) byType.set(event.eventType, (ofType = { counts: new Map(), lags: [] }));
+      ofType.counts.set(outcome, (ofType.counts.get(outcome) ?? 0) + 1);
+      if (outcome === 'ok' || outcome === 'skipped') ofType.lags.push((now - event.createdMs) / 1000);
+    }
+    for (const [eventType, { counts, lags }] of byType) {
+      const type = typeLabel(eventType);
+      for (const [outcome, n] of counts) metrics.processed.inc({ event_type: type, outcome }, n);
+      if (lags.length === 0) continue;
       let lag = lagOf.get(type);
       if (!lag) lagOf.set(type, (lag = metrics.lag.labels({ event_type: type })));
-      lag.observe((now - event.createdMs) / 1000);
-    }
-    for (const [key, n] of counts) {
-      const [type, outcome] = key.split(' ');
-      metrics.processed.inc({ event_type: type!, outcome: outcome! }, n);
+      for (const seconds of lags) lag.observe(seconds);
     }
     metrics.lastProcessed.set(now / 1000);
   }

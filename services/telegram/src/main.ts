@@ -135,11 +135,12 @@ export async function startTelegram(
         if (webhook) await webhook.drain();
         bot.stop();
         await polling;
-        await wake.flush();
+        await wake.close();
         await pool.end();
       },
     };
   } catch (err) {
+    await wake.close();
     await pool.end();
     throw err;
   }

@@ -67,12 +67,13 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
       async drain() {
         await live.stop();
         await website.close();
-        await wake.flush();
+        await wake.close();
         await pool.end();
       },
     };
   } catch (err) {
     await live.stop();
+    await wake.close();
     await pool.end();
     throw err;
   }

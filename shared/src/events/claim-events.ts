@@ -98,25 +98,26 @@ FROM ready r
 CROSS JOIN LATERAL (SELECT r.event_type = ANY($2::text[]) AS settled) x
 ORDER BY r.seq`;
 
-interface ClaimRow {
-  ctid: string | null;
-  id: string;
-  seq: string;
-  user_id: string | null;
-  event_type: string;
-  source_platform: SourcePlatform;
-  data: string | null;
-  created_ms: number;
-  attempts: number;
-  settled: boolean;
-  live_sent: boolean;
-}
+/** A claim row, in the statement's column order (fetched as an array: cheaper than an object per row). */
+type ClaimRow = [
+  ctid: string | null,
+  id: string,
+  seq: string,
+  userId: string | null,
+  eventType: string,
+  sourcePlatform: SourcePlatform,
+  data: string | null,
+  createdMs: number,
+  attempts: number,
+  settled: boolean,
+  liveSent: boolean,
+];
 
 class Claimed implements ClaimedEvent {
   #data: Record<string, unknown> | null = null;
   constructor(
-    readonly id: string,
     readonly ctid: string | null,
+    readonly id: string,
     readonly seq: string,
     readonly userId: string | null,
     readonly eventType: string,
@@ -141,21 +142,7 @@ export async function claimEvents(
     name: 'ttfd-claim-events',
     text: CLAIM_EVENTS,
     values: [limit, settleTypes],
+    rowMode: 'array',
   });
-  return rows.map(
-    (r) =>
-      new Claimed(
-        r.id,
-        r.ctid,
-        r.seq,
-        r.user_id,
-        r.event_type,
-        r.source_platform,
-        r.data,
-        r.created_ms,
-        r.attempts,
-        r.settled,
-        r.live_sent,
-      ),
-  );
+  return rows.map((r) => new Claimed(...r));
 }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { EVENTS_CHANNEL } from '../events/event-types';
 
 export interface Wake {
@@ -6,6 +6,8 @@ export interface Wake {
   signal(): void;
   /** Resolves once no wake-up is pending or in flight (for shutdown and tests). */
   flush(): Promise<void>;
+  /** Sends what is pending, then closes the wake-up connection; later signals are ignored. */
+  close(): Promise<void>;
 }
 
 export interface WakeOptions {
@@ -17,6 +19,13 @@ export interface WakeOptions {
   onError?: (err: unknown) => void;
 }
 
+const NOTIFY = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`;
+
+/** Closes a client without waiting for a server that may never answer. */
+function destroy(client: Client) {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
 /**
  * Wakes the sync worker after commit without a NOTIFY inside every write transaction:
  * a NOTIFY in a transaction takes a database-wide lock at commit and serialises the
@@ -25,25 +34,64 @@ export interface WakeOptions {
  * Every commit is followed by a NOTIFY that starts after it, so the worker never misses
  * one. The NOTIFY's own transaction commits asynchronously: a wake-up need not be durable
  * (after a crash the worker's poll finds everything), so it never waits for a WAL flush.
+ *
+ * The NOTIFY goes over a connection of its own (the pool's settings, opened at the first
+ * signal, reopened after it fails): through the pool it would queue behind the writes of a
+ * busy process, and the worker would learn of committed events late.
  */
 export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
   const minIntervalMs = options.minIntervalMs ?? 2;
   const onError = options.onError ?? (() => {});
+  const applicationName = pool.options.application_name;
+  let client: Client | null = null;
+  let closed = false;
   let inFlight: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let pending = false;
   let lastSentAt = -Infinity;
 
+  const drop = (c: Client) => {
+    if (client === c) client = null;
+    destroy(c);
+  };
+
+  const open = async () => {
+    const c = new Client({
+      ...pool.options,
+      application_name: applicationName && `${applicationName}:wake`,
+      // A half-open connection must not hold every later wake-up back.
+      query_timeout: pool.options.query_timeout ?? 5_000,
+    });
+    c.on('error', () => drop(c));
+    c.on('end', () => drop(c));
+    try {
+      await c.connect();
+    } catch (err) {
+      drop(c);
+      throw err;
+    }
+    client = c;
+    return c;
+  };
+
+  const notify = async () => {
+    const reused = client;
+    try {
+      await (reused ?? (await open())).query(NOTIFY);
+    } catch (err) {
+      if (!reused) throw err;
+      // The server may have ended an idle connection (restart, timeout) unnoticed: once more, anew.
+      drop(reused);
+      await (await open()).query(NOTIFY);
+    }
+  };
+
   const fire = () => {
     timer = null;
     pending = false;
     lastSentAt = performance.now();
-    inFlight = pool
-      .query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`)
-      .then(
-        () => undefined,
-        (err: unknown) => onError(err),
-      )
+    inFlight = notify()
+      .catch((err: unknown) => onError(err))
       .then(() => {
         inFlight = null;
         if (pending) signal();
@@ -51,6 +99,7 @@ export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
   };
 
   const signal = () => {
+    if (closed) return;
     if (inFlight || timer) {
       pending = true;
       return;
@@ -60,13 +109,24 @@ export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
     else fire();
   };
 
+  const flush = async () => {
+    while (inFlight || timer) {
+      if (inFlight) await inFlight;
+      else await new Promise((resolve) => setTimeout(resolve, minIntervalMs));
+    }
+  };
+
   return {
     signal,
-    async flush() {
-      while (inFlight || timer) {
-        if (inFlight) await inFlight;
-        else await new Promise((resolve) => setTimeout(resolve, minIntervalMs));
-      }
+    flush,
+    async close() {
+      await flush();
+      closed = true;
+      const c = client;
+      client = null;
+      if (!c) return;
+      await Promise.race([c.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      destroy(c);
     },
   };
 }

@@ -19,8 +19,7 @@ export const seasonCommand: ConnectedCommand = {
       return 2;
     }
     const wake = createWake(pool);
-    const result = await closeSeason(pool, wake, next);
-    await wake.flush();
+    const result = await closeSeason(pool, wake, next).finally(() => wake.close());
     out(
       `Closed "${result.closedSeason.name}" with ${result.ranked} ranked player(s); "${result.openedSeason.name}" is open.`,
     );
