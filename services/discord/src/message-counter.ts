@@ -102,7 +102,9 @@ export function createMessageCounter(
       }
     })().finally(() => {
       flushing = null;
-      if (pendingCount > 0) schedule(pendingCount >= maxBatch ? 0 : options.flushMs);
+      // Messages that arrived during the flush have waited already: only the rest of their window.
+      const waited = performance.now() - oldestAt;
+      if (pendingCount > 0) schedule(pendingCount >= maxBatch ? 0 : Math.max(0, options.flushMs - waited));
     });
     return flushing;
   }
