@@ -210,6 +210,48 @@ describe('message XP', () => {
     expect(performance.now() - released).toBeLessThan(FLUSH_MS * 0.66);
   });
 
+  it('splits a flush of many members into statements side by side, each member in one', async () => {
+    bot = await startTestBot(db, fake, {
+      DISCORD_FLUSH_MS: '5000',
+      DISCORD_MESSAGE_XP_MIN: '5',
+      DISCORD_MESSAGE_XP_MAX: '5',
+    });
+    const crowd = Array.from({ length: 600 }, (_, i) => String(300_000_000_000_000_000n + BigInt(i)));
+    say(crowd[0]!, T0 - 61 * SECOND);
+    await settle(bot, 'message_create', 1);
+    const countOf = async (messagesSent: number) => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM unified_users WHERE discord_id = ANY($1) AND messages_sent = $2`,
+        [crowd, messagesSent],
+      );
+      return rows[0]!.n;
+    };
+    const holder = await db.pool.connect();
+    try {
+      // One member's row held: only the statement that holds that member waits.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE', [crowd[0]]);
+      for (const [i, id] of crowd.entries()) say(id, T0 + i);
+      for (const [i, id] of crowd.entries()) say(id, T0 + 61 * SECOND + i);
+      await waitUntil(async () => (await bot!.handled('message_create')) === 1201, 10_000, 'the crowd’s messages');
+      const flushed = bot.service.parts.counter.idle();
+      await waitUntil(async () => (await countOf(2)) === 300, 10_000, 'the other half written');
+      expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 1 });
+      await holder.query('COMMIT');
+      await flushed;
+    } finally {
+      holder.release();
+    }
+    expect(await countOf(2)).toBe(599);
+    expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 3, xp: 15 });
+    const { rows } = await db.pool.query<{ xp: number }>(
+      `SELECT sum(xp)::int AS xp FROM unified_users WHERE discord_id = ANY($1)`,
+      [crowd],
+    );
+    expect(rows[0]!.xp).toBe(600 * 10 + 5);
+    expect((await findLedgerMismatches(db.pool)).mismatches).toEqual([]);
+  });
+
   it('applies the minimum length only when message content is available', async () => {
     bot = await startTestBot(db, fake, { DISCORD_MESSAGE_CONTENT: 'true', DISCORD_MESSAGE_MIN_LENGTH: '5' });
     say(GLEB, T0, TEXT, 'hi');
