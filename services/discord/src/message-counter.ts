@@ -83,7 +83,6 @@ export function createMessageCounter(
     }
   }
 
-  /** A flush of many members is split by member over `connections` statements written at once. */
   function partsOf(batch: MemberMessages[]): MemberMessages[][] {
     const count = Math.min(connections, Math.floor(batch.length / MEMBERS_PER_PART));
     if (count <= 1) return [batch];

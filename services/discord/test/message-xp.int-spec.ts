@@ -210,7 +210,7 @@ describe('message XP', () => {
     expect(performance.now() - released).toBeLessThan(FLUSH_MS * 0.66);
   });
 
-  it('splits a flush of many members into statements side by side, each member in one', async () => {
+  it('splits a flush of many members into statements side by side; a failed one is written again alone', async () => {
     bot = await startTestBot(db, fake, {
       DISCORD_FLUSH_MS: '5000',
       DISCORD_MESSAGE_XP_MIN: '5',
@@ -237,6 +237,12 @@ describe('message XP', () => {
       const flushed = bot.service.parts.counter.idle();
       await waitUntil(async () => (await countOf(2)) === 300, 10_000, 'the other half written');
       expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 1 });
+      // The waiting statement fails (its connection is cut): only its part goes back to the queue.
+      await db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock'`,
+      );
+      await waitUntil(async () => (await bot!.handled('message_create', 'error')) === 1, 10_000, 'a failed part');
       await holder.query('COMMIT');
       await flushed;
     } finally {
