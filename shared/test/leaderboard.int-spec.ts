@@ -137,6 +137,32 @@ describe('leaderboard positions', () => {
     expect(totals).toEqual([{ scores: players, bands: players, empty: 0 }]);
   });
 
+  it('follows an update of many players as one change per score and block', async () => {
+    await foldChanges();
+    // Four players in one block of ids (the batched Discord flush updates thousands at once).
+    await db.pool.query(
+      `INSERT INTO unified_users (id, telegram_id, display_name, primary_platform) OVERRIDING SYSTEM VALUE
+       SELECT 500000 + g, 8500 + g, 'B' || g, 'telegram' FROM generate_series(0, 3) g`,
+    );
+    await foldChanges();
+    await db.pool.query(
+      `UPDATE unified_users SET xp = 40, current_season_xp = 40 WHERE telegram_id BETWEEN 8500 AND 8503`,
+    );
+    await db.pool.query(`UPDATE unified_users SET display_name = 'renamed' WHERE telegram_id BETWEEN 8500 AND 8503`);
+    const { rows } = await db.pool.query(
+      `SELECT board, score::int, block::int, delta::int FROM leaderboard_changes ORDER BY board, score`,
+    );
+    const block = 500000 >> 10;
+    expect(rows).toEqual([
+      { board: 'overall', score: 0, block, delta: -4 },
+      { board: 'overall', score: 40, block, delta: 4 },
+      { board: 'season', score: 0, block, delta: -4 },
+      { board: 'season', score: 40, block, delta: 4 },
+    ]);
+    await expectExact('overall');
+    await expectExact('season');
+  });
+
   it('has no position for an unknown viewer and refuses a bad page', async () => {
     expect((await findLeaderboard(db.pool, { board: 'overall', viewerId: '999999' })).viewer).toBeNull();
     await expect(findLeaderboard(db.pool, { board: 'overall', viewerId: null, offset: -1 })).rejects.toThrow(

@@ -1,4 +1,13 @@
-import { Client, GatewayIntentBits, Options, Status, type Guild, type Message, type VoiceState } from 'discord.js';
+import {
+  Client,
+  GatewayIntentBits,
+  Options,
+  Status,
+  type Guild,
+  type GuildMember,
+  type Message,
+  type VoiceState,
+} from 'discord.js';
 import type { Logger } from '@ttfd/shared';
 import type { DiscordConfig } from './config';
 import type { MessageCounter } from './message-counter';
@@ -41,19 +50,23 @@ export function messageRulesOf(config: DiscordConfig): MessageRules {
   };
 }
 
-function factsOf(message: Message): MessageFacts {
-  const channel = message.channel;
+/**
+ * Reads the message once. Roles and a thread's parent are looked up only when a no-XP
+ * role or channel is configured: a busy guild sends hundreds of messages a second.
+ */
+function factsOf(message: Message, member: GuildMember | null, rules: MessageRules): MessageFacts {
+  const channel = rules.noXpChannelIds.size > 0 ? message.channel : null;
   return {
     id: message.id,
     guildId: message.guildId,
     channelId: message.channelId,
-    parentChannelId: channel.isThread() ? channel.parentId : null,
+    parentChannelId: channel?.isThread() ? channel.parentId : null,
     authorId: message.author.id,
     authorIsBot: message.author.bot,
     webhookId: message.webhookId,
     system: message.system,
     content: message.content,
-    roleIds: message.member ? [...message.member.roles.cache.keys()] : [],
+    roleIds: member && rules.noXpRoleIds.size > 0 ? [...member.roles.cache.keys()] : [],
   };
 }
 
@@ -79,21 +92,27 @@ export function attachHandlers(client: Client, deps: BotDeps): void {
   const rules = messageRulesOf(config);
   const counts = (guildId: string) => !config.DISCORD_GUILD_ID || config.DISCORD_GUILD_ID === guildId;
 
+  // Labelled children looked up once, not per message.
+  const messageOutcomes = {
+    counted: metrics.events.labels('message_create', 'counted'),
+    duplicate: metrics.events.labels('message_create', 'duplicate'),
+    ignored: metrics.events.labels('message_create', 'ignored'),
+  };
   client.on('messageCreate', (message) => {
-    const facts = factsOf(message);
-    const why = whyIneligible(facts, rules);
-    if (why !== null) {
-      metrics.events.inc({ type: 'message_create', outcome: 'ignored' });
+    const member = message.member;
+    if (whyIneligible(factsOf(message, member, rules), rules) !== null) {
+      messageOutcomes.ignored.inc();
       return;
     }
+    const author = message.author;
     const outcome = counter.add({
-      id: facts.id,
-      channelId: facts.channelId,
-      authorId: facts.authorId,
-      username: message.author.username,
-      displayName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
+      id: message.id,
+      channelId: message.channelId,
+      authorId: author.id,
+      username: author.username,
+      displayName: member?.displayName ?? author.globalName ?? author.username,
     });
-    metrics.events.inc({ type: 'message_create', outcome });
+    messageOutcomes[outcome].inc();
   });
 
   client.on('voiceStateUpdate', (_before: VoiceState, after: VoiceState) => {

@@ -11,6 +11,8 @@ export interface MessageCounterOptions {
   maxBatch?: number;
   /** Message ids remembered in memory to drop redeliveries before they reach the database. */
   rememberIds?: number;
+  /** Statements (each on its own connection) a flush of many members is split into. */
+  connections?: number;
 }
 
 export interface MessageCounter {
@@ -29,12 +31,16 @@ export interface MessageCounter {
 }
 
 const RETRY_MS = 1000;
+/** Members from which a flush is worth a statement of its own. */
+const MEMBERS_PER_PART = 250;
 
 /**
  * Coalesces eligible messages per member for `flushMs` and writes each flush with one
  * statement (recordMessageBatch): a busy guild costs a few commits a second, not one per
- * message. A failed flush keeps its messages and tries again; the database skips any it
- * had already counted.
+ * message. A flush of many members (a backlog, a crowd) is split by member into up to
+ * `connections` statements written side by side; members never share one, so they
+ * never wait for each other's rows. A failed flush keeps its messages and tries again;
+ * the database skips any it had already counted.
  */
 export function createMessageCounter(
   deps: { progression: Progression; log: Logger; metrics: DiscordMetrics },
@@ -43,6 +49,9 @@ export function createMessageCounter(
   const { progression, log, metrics } = deps;
   const maxBatch = options.maxBatch ?? 5000;
   const rememberIds = options.rememberIds ?? 100_000;
+  const connections = options.connections ?? 2;
+  const duplicates = metrics.events.labels('message_create', 'duplicate');
+  const errors = metrics.events.labels('message_create', 'error');
   const seen = new Set<string>();
   const known = new Set<string>();
   let pending = new Map<string, MemberMessages>();
@@ -74,6 +83,29 @@ export function createMessageCounter(
     }
   }
 
+  function partsOf(batch: MemberMessages[]): MemberMessages[][] {
+    const count = Math.min(connections, Math.floor(batch.length / MEMBERS_PER_PART));
+    if (count <= 1) return [batch];
+    const parts: MemberMessages[][] = Array.from({ length: count }, () => []);
+    batch.forEach((entry, i) => parts[i % count]!.push(entry));
+    return parts;
+  }
+
+  /** Writes one part; a failed part goes back to the queue (the other parts stay written). */
+  async function write(part: MemberMessages[]): Promise<boolean> {
+    const size = part.reduce((n, entry) => n + entry.messages.length, 0);
+    try {
+      const result = await progression.recordMessages(part, options, known);
+      if (result.counted < size) duplicates.inc(size - result.counted);
+      return true;
+    } catch (err) {
+      log.error({ err, messages: size }, 'could not write the message counts; retrying');
+      errors.inc();
+      takeBack(part);
+      return false;
+    }
+  }
+
   function flush(): Promise<void> {
     if (flushing) return flushing;
     flushing = (async () => {
@@ -83,17 +115,12 @@ export function createMessageCounter(
         const since = oldestAt;
         pending = new Map();
         pendingCount = 0;
-        try {
-          const result = await progression.recordMessages(batch, options, known);
-          if (result.counted < size)
-            metrics.events.inc({ type: 'message_create', outcome: 'duplicate' }, size - result.counted);
+        const written = await Promise.all(partsOf(batch).map(write));
+        if (written.every(Boolean)) {
           metrics.flushSize.observe(size);
           metrics.flushLag.observe((performance.now() - since) / 1000);
           if (known.size > 200_000) known.clear();
-        } catch (err) {
-          log.error({ err, messages: size }, 'could not write the message counts; retrying');
-          metrics.events.inc({ type: 'message_create', outcome: 'error' });
-          takeBack(batch);
+        } else {
           oldestAt = since;
           await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
           if (draining && pendingCount > 0) continue;
@@ -102,7 +129,9 @@ export function createMessageCounter(
       }
     })().finally(() => {
       flushing = null;
-      if (pendingCount > 0) schedule(pendingCount >= maxBatch ? 0 : options.flushMs);
+      // Messages that arrived during the flush have waited already: only the rest of their window.
+      const waited = performance.now() - oldestAt;
+      if (pendingCount > 0) schedule(pendingCount >= maxBatch ? 0 : Math.max(0, options.flushMs - waited));
     });
     return flushing;
   }

@@ -2,6 +2,7 @@ import { findLedgerMismatches } from '@ttfd/shared';
 import {
   createTestDatabase,
   fakeUser,
+  sleep,
   startFakeDiscord,
   waitUntil,
   type FakeDiscord,
@@ -34,6 +35,8 @@ const VERA = '100000000000000006';
 const GLEB = '100000000000000007';
 const ZOYA = '100000000000000008';
 const IGOR = '100000000000000009';
+const LENA = '100000000000000011';
+const OLEG = '100000000000000012';
 
 /** An hour ago, so every timestamp below is in the past. */
 const T0 = Date.now() - 3_600_000;
@@ -51,6 +54,8 @@ beforeAll(async () => {
     member(GLEB),
     member(ZOYA),
     member(IGOR),
+    member(LENA),
+    member(OLEG),
   ]);
 });
 afterEach(async () => {
@@ -160,6 +165,97 @@ describe('message XP', () => {
     expect(await bot.handled('message_create', 'ignored')).toBe(4);
     // No DirectMessages intent: the stand-in never sent the DM.
     expect(fake.gateway.sessions.at(-1)!.sent.filter((e) => e.t === 'MESSAGE_CREATE')).toHaveLength(5);
+  });
+
+  it('excludes a member whose no-XP role arrives with the message', async () => {
+    bot = await startTestBot(db, fake);
+    // Given the role after the bot's GUILD_CREATE: only the message's member carries it.
+    fake.gateway.sendMessage({ channelId: TEXT, author: fakeUser(LENA), content: 'hi', at: T0, roles: [MUTED_ROLE] });
+    say(LENA, T0 + SECOND);
+    await settle(bot, 'message_create', 2);
+    expect(await bot.handled('message_create', 'ignored')).toBe(1);
+    expect(await playerOf(db, LENA)).toMatchObject({ messages_sent: 1 });
+  });
+
+  it('writes the messages that arrived during a slow flush as soon as it ends', async () => {
+    const FLUSH_MS = 1500;
+    bot = await startTestBot(db, fake, { DISCORD_FLUSH_MS: String(FLUSH_MS) });
+    say(OLEG, T0);
+    await settle(bot, 'message_create', 1);
+    // Holding the member's row makes the next flush wait.
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE', [OLEG]);
+      say(OLEG, T0 + SECOND);
+      await waitUntil(
+        async () => {
+          const { rows } = await db.pool.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock'`,
+          );
+          return rows.length > 0;
+        },
+        10_000,
+        'a flush waiting for the row',
+      );
+      say(OLEG, T0 + 2 * SECOND); // arrives during the flush
+      await sleep(FLUSH_MS + 100);
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    const released = performance.now();
+    await waitUntil(async () => (await playerOf(db, OLEG))?.messages_sent === 3, 10_000, 'three messages written');
+    // It waited its coalescing window during the slow flush: no second window after it.
+    expect(performance.now() - released).toBeLessThan(FLUSH_MS * 0.66);
+  });
+
+  it('splits a flush of many members into statements side by side; a failed one is written again alone', async () => {
+    bot = await startTestBot(db, fake, {
+      DISCORD_FLUSH_MS: '5000',
+      DISCORD_MESSAGE_XP_MIN: '5',
+      DISCORD_MESSAGE_XP_MAX: '5',
+    });
+    const crowd = Array.from({ length: 600 }, (_, i) => String(300_000_000_000_000_000n + BigInt(i)));
+    say(crowd[0]!, T0 - 61 * SECOND);
+    await settle(bot, 'message_create', 1);
+    const countOf = async (messagesSent: number) => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM unified_users WHERE discord_id = ANY($1) AND messages_sent = $2`,
+        [crowd, messagesSent],
+      );
+      return rows[0]!.n;
+    };
+    const holder = await db.pool.connect();
+    try {
+      // One member's row held: only the statement that holds that member waits.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE', [crowd[0]]);
+      for (const [i, id] of crowd.entries()) say(id, T0 + i);
+      for (const [i, id] of crowd.entries()) say(id, T0 + 61 * SECOND + i);
+      await waitUntil(async () => (await bot!.handled('message_create')) === 1201, 10_000, 'the crowd’s messages');
+      const flushed = bot.service.parts.counter.idle();
+      await waitUntil(async () => (await countOf(2)) === 300, 10_000, 'the other half written');
+      expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 1 });
+      // The waiting statement fails (its connection is cut): only its part goes back to the queue.
+      await db.pool.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock'`,
+      );
+      await waitUntil(async () => (await bot!.handled('message_create', 'error')) === 1, 10_000, 'a failed part');
+      await holder.query('COMMIT');
+      await flushed;
+    } finally {
+      holder.release();
+    }
+    expect(await countOf(2)).toBe(599);
+    expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 3, xp: 15 });
+    const { rows } = await db.pool.query<{ xp: number }>(
+      `SELECT sum(xp)::int AS xp FROM unified_users WHERE discord_id = ANY($1)`,
+      [crowd],
+    );
+    expect(rows[0]!.xp).toBe(600 * 10 + 5);
+    expect((await findLedgerMismatches(db.pool)).mismatches).toEqual([]);
   });
 
   it('applies the minimum length only when message content is available', async () => {

@@ -33,6 +33,7 @@ import { LegacyImport1765310000000 } from './migrations/1765310000000-LegacyImpo
 import { LeaderboardFollowsInsertsPerStatement1765320000000 } from './migrations/1765320000000-LeaderboardFollowsInsertsPerStatement';
 import { SmokeTestEvents1765430000000 } from './migrations/1765430000000-SmokeTestEvents';
 import { DeliveryReceiptAttempts1765450000000 } from './migrations/1765450000000-DeliveryReceiptAttempts';
+import { LeaderboardFollowsUpdatesPerStatement1765460000000 } from './migrations/1765460000000-LeaderboardFollowsUpdatesPerStatement';
 import { RoleConnectionGrants1765100000000 } from './migrations/1765100000000-RoleConnectionGrants';
 import { WebsiteSessions1765200000000 } from './migrations/1765200000000-WebsiteSessions';
 import { PlayerPrivacy1765200000001 } from './migrations/1765200000001-PlayerPrivacy';
@@ -91,6 +92,7 @@ export const migrations = [
   NotificationsPerPlatform1765400000000,
   SmokeTestEvents1765430000000,
   DeliveryReceiptAttempts1765450000000,
+  LeaderboardFollowsUpdatesPerStatement1765460000000,
 ];
 
 export interface DataSourceOptions {
