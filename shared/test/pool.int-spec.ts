@@ -35,6 +35,23 @@ describe('createPool', () => {
     }
   });
 
+  it('plans prepared statements generically on every connection of a genericPlans pool, and only there', async () => {
+    const generic = createPool(db.url, { applicationName: 'ttfd-pool-generic', max: 2, genericPlans: true });
+    const plain = createPool(db.url, { applicationName: 'ttfd-pool-plain', max: 1 });
+    try {
+      const held = await Promise.all([generic.connect(), generic.connect()]);
+      const modes = await Promise.all(held.map((c) => c.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')));
+      for (const c of held) c.release();
+      expect(modes.map((m) => m.rows[0]!.plan_cache_mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
+      expect((await plain.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode).toBe(
+        'auto',
+      );
+    } finally {
+      await generic.end();
+      await plain.end();
+    }
+  });
+
   it('names its connections and cancels a statement past the statement timeout', async () => {
     const pool = createPool(db.url, { applicationName: 'ttfd-pool-test', max: 2, statementTimeoutMillis: 200 });
     try {

@@ -18,6 +18,13 @@ export interface PoolOptions {
    * next query opens another. Without a listener that error would end the process.
    */
   onIdleError?: (err: Error) => void;
+  /**
+   * Plan each prepared statement once for any parameters (`plan_cache_mode =
+   * force_generic_plan`, set on every new connection, not as a startup parameter, which
+   * PgBouncer would refuse). For read pools whose statements cost more to plan than to run
+   * (the boards); default off.
+   */
+  genericPlans?: boolean;
 }
 
 /**
@@ -35,6 +42,12 @@ export function createPool(url: string, options: PoolOptions): Pool {
     statement_timeout: options.statementTimeoutMillis,
     query_timeout: options.queryTimeoutMillis,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMillis,
+    // Awaited by pg-pool before the connection serves its first query.
+    onConnect: options.genericPlans
+      ? async (client) => {
+          await client.query('SET plan_cache_mode = force_generic_plan');
+        }
+      : undefined,
   });
   pool.on('error', options.onIdleError ?? (() => {}));
   // pg-pool listens for a connection's errors only while it is idle or inside pool.query
