@@ -35,6 +35,8 @@ describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () 
   let site: TestWebsite;
   beforeAll(async () => {
     site = await startTestWebsite({ db, env: { LEADERBOARD_CACHE_MS: '60000' } });
+    // Its LISTEN connection is up (coming up, it drops whatever the replica kept).
+    await waitUntil(() => site.logs.some((r) => r.msg === 'listening for new events'), 10_000, 'the listener');
   });
   afterAll(() => site.stop());
 
