@@ -180,6 +180,8 @@ describe('the website in Chromium', () => {
     await page.goto(url('/link'));
     await shoot(page, 'link-ru');
     await page.getByRole('button', { name: /English/ }).click();
+    // The switch posts and comes back to the same URL: wait for the page it loads.
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await page.close();
   });
