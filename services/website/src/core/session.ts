@@ -56,9 +56,20 @@ export interface SessionStore {
   close(): void;
 }
 
+/** The store's read of a session, as a named statement: parsed and planned once per connection. */
+const READ_SESSION_SQL = 'SELECT sess FROM website_sessions WHERE sid = $1 AND expire >= now()';
+
 export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionStore {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({
+  class Store extends PgStore {
+    override get(sid: string, done: (err: unknown, session?: session.SessionData | null) => void): void {
+      pool.query<{ sess: session.SessionData }>({ name: 'read-session', text: READ_SESSION_SQL, values: [sid] }).then(
+        ({ rows }) => done(null, rows[0]?.sess ?? null),
+        (err: unknown) => done(err),
+      );
+    }
+  }
+  const store = new Store({
     pool,
     tableName: 'website_sessions',
     createTableIfMissing: false,
