@@ -35,19 +35,23 @@ describe('createPool', () => {
     }
   });
 
-  it('plans prepared statements generically on every connection of a genericPlans pool, and only there', async () => {
-    const generic = createPool(db.url, { applicationName: 'ttfd-pool-generic', max: 2, genericPlans: true });
+  it('makes its settings on every connection it opens, and only there', async () => {
+    const settings = { plan_cache_mode: 'force_generic_plan', enable_bitmapscan: 'off' };
+    const tuned = createPool(db.url, { applicationName: 'ttfd-pool-tuned', max: 2, settings });
     const plain = createPool(db.url, { applicationName: 'ttfd-pool-plain', max: 1 });
+    const show = 'SELECT current_setting($1) AS plan, current_setting($2) AS bitmap';
+    const names = ['plan_cache_mode', 'enable_bitmapscan'];
     try {
-      const held = await Promise.all([generic.connect(), generic.connect()]);
-      const modes = await Promise.all(held.map((c) => c.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')));
+      const held = await Promise.all([tuned.connect(), tuned.connect()]);
+      const shown = await Promise.all(held.map((c) => c.query(show, names)));
       for (const c of held) c.release();
-      expect(modes.map((m) => m.rows[0]!.plan_cache_mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
-      expect((await plain.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode).toBe(
-        'auto',
-      );
+      expect(shown.map((r) => r.rows[0])).toEqual([
+        { plan: 'force_generic_plan', bitmap: 'off' },
+        { plan: 'force_generic_plan', bitmap: 'off' },
+      ]);
+      expect((await plain.query(show, names)).rows[0]).toEqual({ plan: 'auto', bitmap: 'on' });
     } finally {
-      await generic.end();
+      await tuned.end();
       await plain.end();
     }
   });

@@ -32,11 +32,13 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
     applicationName: 'ttfd-website',
     onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
   });
-  // The boards' reads: planned once per connection for any page (their planning costs more than running them).
+  // The boards' reads. Planned once per connection for any page: planning cost more than
+  // running them. No bitmap scans: a page among many players of one score (the many at 0
+  // XP) would read and sort all of them; the index hands them over in order.
   const boardPool = createPool(config.DATABASE_URL, {
     max: 4,
     applicationName: 'ttfd-website-boards',
-    genericPlans: true,
+    settings: { plan_cache_mode: 'force_generic_plan', enable_bitmapscan: 'off' },
     onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
   });
   const boards = createBoardCache(boardPool, config.LEADERBOARD_CACHE_MS);

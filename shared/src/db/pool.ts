@@ -19,12 +19,11 @@ export interface PoolOptions {
    */
   onIdleError?: (err: Error) => void;
   /**
-   * Plan each prepared statement once for any parameters (`plan_cache_mode =
-   * force_generic_plan`, set on every new connection, not as a startup parameter, which
-   * PgBouncer would refuse). For read pools whose statements cost more to plan than to run
-   * (the boards); default off.
+   * Settings for every connection of the pool, made with SET when it opens (not as startup
+   * parameters, which PgBouncer refuses): e.g. the website's board reads plan once for any
+   * page (`plan_cache_mode`). Default: none.
    */
-  genericPlans?: boolean;
+  settings?: Record<string, string>;
 }
 
 /**
@@ -43,9 +42,13 @@ export function createPool(url: string, options: PoolOptions): Pool {
     query_timeout: options.queryTimeoutMillis,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMillis,
     // Awaited by pg-pool before the connection serves its first query.
-    onConnect: options.genericPlans
+    onConnect: options.settings
       ? async (client) => {
-          await client.query('SET plan_cache_mode = force_generic_plan');
+          const settings = Object.entries(options.settings!);
+          await client.query(
+            'SELECT set_config(name, value, false) FROM unnest($1::text[], $2::text[]) AS s (name, value)',
+            [settings.map(([name]) => name), settings.map(([, value]) => value)],
+          );
         }
       : undefined,
   });
