@@ -165,10 +165,7 @@ async function main() {
 
     const website = await startChild(
       process.execPath,
-      [
-        ...WEBSITE_NODE_ARGS,
-        path.join(path.dirname(require.resolve('@ttfd/website/package.json')), 'dist/main.js'),
-      ],
+      [...WEBSITE_NODE_ARGS, path.join(path.dirname(require.resolve('@ttfd/website/package.json')), 'dist/main.js')],
       { DATABASE_URL: db.url, PORT: '0', SESSION_SECRET, LOG_LEVEL: 'info', PUBLIC_URL: 'http://127.0.0.1' },
     );
     children.push(website.child);
