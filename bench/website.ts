@@ -28,6 +28,8 @@ const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1_000_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const SSE_STREAMS = Math.min(Number(process.env.SSE_STREAMS ?? 2_000), PLAYERS);
+/** Extra node options for the website's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const WEBSITE_NODE_ARGS = (process.env.WEBSITE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const VIEWERS = 200;
 const PAGE_SIZE = 20;
 const SESSION_SECRET = randomBytes(24).toString('hex');
@@ -163,7 +165,7 @@ async function main() {
 
     const website = await startChild(
       process.execPath,
-      [path.join(path.dirname(require.resolve('@ttfd/website/package.json')), 'dist/main.js')],
+      [...WEBSITE_NODE_ARGS, path.join(path.dirname(require.resolve('@ttfd/website/package.json')), 'dist/main.js')],
       { DATABASE_URL: db.url, PORT: '0', SESSION_SECRET, LOG_LEVEL: 'info', PUBLIC_URL: 'http://127.0.0.1' },
     );
     children.push(website.child);

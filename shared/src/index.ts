@@ -30,6 +30,7 @@ export {
   LeaderboardChange,
 } from './db/entities/leaderboard.entity';
 export * from './progression/progression';
+export { BOARDS_CHANNEL } from './progression/leaderboard-compaction';
 export { progressSql } from './progression/progress.sql';
 export * from './progression/rewards';
 export * from './progression/wake';

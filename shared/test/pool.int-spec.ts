@@ -35,6 +35,27 @@ describe('createPool', () => {
     }
   });
 
+  it('makes its settings on every connection it opens, and only there', async () => {
+    const settings = { plan_cache_mode: 'force_generic_plan', enable_bitmapscan: 'off' };
+    const tuned = createPool(db.url, { applicationName: 'ttfd-pool-tuned', max: 2, settings });
+    const plain = createPool(db.url, { applicationName: 'ttfd-pool-plain', max: 1 });
+    const show = 'SELECT current_setting($1) AS plan, current_setting($2) AS bitmap';
+    const names = ['plan_cache_mode', 'enable_bitmapscan'];
+    try {
+      const held = await Promise.all([tuned.connect(), tuned.connect()]);
+      const shown = await Promise.all(held.map((c) => c.query(show, names)));
+      for (const c of held) c.release();
+      expect(shown.map((r) => r.rows[0])).toEqual([
+        { plan: 'force_generic_plan', bitmap: 'off' },
+        { plan: 'force_generic_plan', bitmap: 'off' },
+      ]);
+      expect((await plain.query(show, names)).rows[0]).toEqual({ plan: 'auto', bitmap: 'on' });
+    } finally {
+      await tuned.end();
+      await plain.end();
+    }
+  });
+
   it('names its connections and cancels a statement past the statement timeout', async () => {
     const pool = createPool(db.url, { applicationName: 'ttfd-pool-test', max: 2, statementTimeoutMillis: 200 });
     try {

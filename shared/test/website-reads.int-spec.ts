@@ -4,7 +4,7 @@ import {
   eventLagByMinute,
   findLatestLiveSeq,
   findLeaderboard,
-  findLeaderboardPageOf,
+  findLeaderboardPosition,
   findLiveUpdatesSince,
   type Progression,
 } from '@ttfd/shared';
@@ -43,25 +43,19 @@ describe('leaderboard pages for the website', () => {
     expect(after.entries.every((e) => e.anonymous === false && e.name?.startsWith('Board '))).toBe(true);
   });
 
-  it('finds the page that holds the viewer: the page paging would reach', async () => {
-    const thirteenth = ids[12]!;
-    const page = await findLeaderboardPageOf(db.pool, { board: 'overall', viewerId: thirteenth, limit: 5 });
-    expect(page.offset).toBe(10);
-    expect(page.viewer).toEqual({ position: 13, score: 1300 });
-    expect(page.entries.map((e) => e.userId)).toEqual(ids.slice(10, 15));
-    const last = await findLeaderboardPageOf(db.pool, { board: 'overall', viewerId: ids[24]!, limit: 5 });
-    expect(last.entries.map((e) => e.position)).toEqual([21, 22, 23, 24, 25]);
+  it("finds the viewer's own place, score and name on either board", async () => {
+    expect(await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: ids[12]! })).toEqual({
+      position: 13,
+      score: 1300,
+      name: 'Board 13',
+    });
+    expect((await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: ids[24]! }))?.position).toBe(25);
     // On the season board the order is reversed: the first id has the least season XP.
-    const season = await findLeaderboardPageOf(db.pool, { board: 'season', viewerId: ids[0]!, limit: 10 });
-    expect(season.viewer?.position).toBe(25);
-    expect(season.offset).toBe(20);
+    expect((await findLeaderboardPosition(db.pool, { board: 'season', viewerId: ids[0]! }))?.position).toBe(25);
   });
 
-  it('gives the first page to a viewer without a live account', async () => {
-    const page = await findLeaderboardPageOf(db.pool, { board: 'overall', viewerId: '999999999', limit: 5 });
-    expect(page.offset).toBe(0);
-    expect(page.viewer).toBeNull();
-    expect(page.entries[0]!.userId).toBe(ids[0]);
+  it('has no place for a viewer without a live account', async () => {
+    expect(await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: '999999999' })).toBeNull();
   });
 });
 

@@ -365,7 +365,7 @@ export function createSyncWorker(options: SyncWorkerOptions): SyncWorker {
 
   const listener: EventListener = listenForEvents({
     connect: options.listener,
-    channel: EVENTS_CHANNEL,
+    channels: [EVENTS_CHANNEL],
     onWake: wake,
     log,
     checkEveryMs: options.listenerCheckMs,

@@ -22,6 +22,7 @@ describe('website configuration', () => {
       TRUST_PROXY: false,
       DISCORD_API_ROOT: 'https://discord.com/api',
       ADMIN_EMAILS: [],
+      LEADERBOARD_CACHE_MS: 1000,
     });
     expect(discordEnabled(config)).toBe(false);
     expect(telegramEnabled(config)).toBe(false);
@@ -39,6 +40,7 @@ describe('website configuration', () => {
     expect(config.PUBLIC_URL).toBe('https://ttfd.example');
     expect(parseWebsiteConfig({ ...base, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
     expect(parseWebsiteConfig({ ...base, TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+    expect(parseWebsiteConfig({ ...base, LEADERBOARD_CACHE_MS: '0' }).LEADERBOARD_CACHE_MS).toBe(0);
   });
 
   it('names every bad variable', () => {
@@ -50,11 +52,13 @@ describe('website configuration', () => {
       ADMIN_EMAILS: 'not-an-email',
       DISCORD_TOKEN_KEY: 'abc',
       DISCORD_CLIENT_ID: '123456789012345678',
+      LEADERBOARD_CACHE_MS: '-5',
     });
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'ADMIN_EMAILS.0',
       'DISCORD_CLIENT_SECRET',
       'DISCORD_TOKEN_KEY',
+      'LEADERBOARD_CACHE_MS',
       'PUBLIC_URL',
       'SESSION_SECRET',
     ]);

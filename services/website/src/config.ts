@@ -59,6 +59,12 @@ export const configSchema = z
      * them with the same key). Without it the Linked Roles opt-in is not offered.
      */
     DISCORD_TOKEN_KEY: tokenKey.optional(),
+    /**
+     * How long a replica keeps a page of a board it read (ms; 0: read every request). A change
+     * of XP anywhere drops the kept pages at once (NOTIFY), so this bounds staleness only when
+     * that notification is missed.
+     */
+    LEADERBOARD_CACHE_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     /** The playground's control API (`make run` without tokens sets it): serves /playground. Never in the chart. */
     PLAYGROUND_API_URL: httpUrl.transform((url) => url.replace(/\/+$/, '')).optional(),
   })

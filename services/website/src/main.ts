@@ -16,6 +16,7 @@ import {
 } from '@ttfd/shared';
 import { configSchema, discordEnabled, telegramEnabled, type WebsiteConfig } from './config';
 import { createWebsiteMetrics } from './core/http-metrics';
+import { createBoardCache } from './leaderboard/board-cache';
 import { createLiveHub } from './live/live-hub';
 import { createLiveMetrics } from './live/live-metrics';
 import { createWebsite, type Website } from './website';
@@ -31,11 +32,22 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
     applicationName: 'ttfd-website',
     onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
   });
+  // The boards' reads. Planned once per connection for any page: planning cost more than
+  // running them. No bitmap scans: a page among many players of one score (the many at 0
+  // XP) would read and sort all of them; the index hands them over in order.
+  const boardPool = createPool(config.DATABASE_URL, {
+    max: 4,
+    applicationName: 'ttfd-website-boards',
+    settings: { plan_cache_mode: 'force_generic_plan', enable_bitmapscan: 'off' },
+    onIdleError: (err) => log.warn({ err }, 'a database connection was lost'),
+  });
+  const boards = createBoardCache(boardPool, config.LEADERBOARD_CACHE_MS);
   const wake = createWake(pool, { onError: (err) => log.warn({ err }, 'could not wake the sync worker') });
   const live = createLiveHub({
     connect: () => new Client({ connectionString: config.DATABASE_URL, application_name: 'ttfd-website-live' }),
     log,
     metrics: createLiveMetrics(registry),
+    onBoardsChanged: () => boards.clear(),
   });
   try {
     await pool.query('SELECT 1'); // a wrong DATABASE_URL stops the start, not the first request
@@ -51,6 +63,7 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
       metrics: createWebsiteMetrics(registry),
       now,
       live,
+      boards,
     });
     return {
       website,
@@ -69,12 +82,14 @@ export async function startWebsite({ config, log, registry }: ServiceContext<Web
         await website.close();
         await wake.close();
         await pool.end();
+        await boardPool.end();
       },
     };
   } catch (err) {
     await live.stop();
     await wake.close();
     await pool.end();
+    await boardPool.end();
     throw err;
   }
 }

@@ -16,7 +16,7 @@ import type { Logger } from '@ttfd/shared';
 import { AppModule, FEATURE_MODULES } from './app.module';
 import type { WebsiteDeps } from './core/deps';
 import { httpMetrics } from './core/http-metrics';
-import { createSessionStore } from './core/session';
+import { createSessionStore, SESSION_COOKIE } from './core/session';
 
 /** Static files: the stylesheet and the small scripts (no inline script anywhere). */
 export const PUBLIC_DIR = path.join(__dirname, '..', 'public');
@@ -60,6 +60,21 @@ function securityHeaders() {
   });
 }
 
+/** Public pages that never write a visitor's session (a visitor's CSRF token is in its own cookie). */
+const PUBLIC_READS = new Set(['/', '/leaderboard', '/api/v1/leaderboard']);
+
+/**
+ * A visitor without a session cookie reading a public page gets no session at all (no id
+ * made, nothing hashed or stored): `req.session` is undefined there, as the pages expect.
+ */
+function skipSessionOnPublicReads(middleware: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => {
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (read && PUBLIC_READS.has(req.path) && !req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return next();
+    return middleware(req, res, next);
+  };
+}
+
 export async function createWebsite(deps: WebsiteDeps, features: Type[] = FEATURE_MODULES): Promise<Website> {
   const { config } = deps;
   const server = express();
@@ -79,7 +94,7 @@ export async function createWebsite(deps: WebsiteDeps, features: Type[] = FEATUR
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: '1h' }));
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '32kb' }));
-  app.use(sessions.middleware);
+  app.use(skipSessionOnPublicReads(sessions.middleware));
   const openApi = new DocumentBuilder()
     .setTitle('TTFD website API')
     .setDescription('One account and one progression across Telegram, Discord and the web')

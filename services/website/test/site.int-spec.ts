@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { spawnMain } from '@ttfd/testing';
 import { csrfOf, startTestWebsite, visibleText, type TestWebsite } from './harness';
@@ -29,7 +30,7 @@ describe('the website service', () => {
     expect(metrics.text).not.toContain('12345');
   });
 
-  it('shows the home page with landmarks, a CSP without inline script, and no session cookie flags missing', async () => {
+  it('shows the home page with landmarks, a CSP without inline script, and no cookie flags missing', async () => {
     const res = await site.browser().get('/').set('accept-language', 'en-GB,en;q=0.9').expect(200);
     expect(res.headers['content-security-policy']).toContain("script-src 'self' https://telegram.org");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
@@ -39,9 +40,41 @@ describe('the website service', () => {
     expect(res.text).not.toMatch(/<script>(?!<\/script>)/);
     expect(visibleText(res.text)).toContain('Nobody has earned XP yet.');
     const cookie = String(res.headers['set-cookie']);
-    expect(cookie).toMatch(/ttfd\.sid=/);
+    expect(cookie).toMatch(/ttfd\.csrf=/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
+  });
+
+  it("gives a visitor's pages their CSRF token in a signed cookie: a page view writes no session", async () => {
+    const before = await site.db.pool.query('SELECT count(*)::int AS n FROM website_sessions');
+    const browser = site.browser();
+    for (const path of ['/', '/leaderboard', '/login', '/signup']) {
+      const res = await browser.get(path).expect(200);
+      expect(String(res.headers['set-cookie'] ?? '')).not.toMatch(/ttfd\.sid=/);
+    }
+    const after = await site.db.pool.query('SELECT count(*)::int AS n FROM website_sessions');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+    // The same token on every page of this browser, and it passes.
+    const token = await csrfOf(browser, '/leaderboard');
+    expect(await csrfOf(browser, '/login')).toBe(token);
+    await browser.post('/locale').type('form').send({ _csrf: token, locale: 'en' }).expect(303);
+  });
+
+  it("refuses a visitor's token without its cookie, or with a cookie signed by anyone else", async () => {
+    const browser = site.browser();
+    const token = await csrfOf(browser);
+    const post = (cookie: string, csrf = token) =>
+      site.browser().post('/locale').set('Cookie', cookie).type('form').send({ _csrf: csrf, locale: 'en' });
+    expect((await post('other=1')).status).toBe(403);
+    expect((await post(`ttfd.csrf=${token}.forged-signature`)).status).toBe(403);
+    const forged = createHmac('sha256', 'not-the-session-secret').update(`csrf:${token}`).digest('base64url');
+    expect((await post(`ttfd.csrf=${token}.${forged}`)).status).toBe(403);
+    // Another visitor's genuine cookie does not carry this visitor's token.
+    const first = await site.browser().get('/').expect(200);
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    expect((await post(cookie)).status).toBe(403);
+    const itsOwn = /<meta name="csrf-token" content="([^"]+)"/.exec(first.text)![1]!;
+    expect((await post(cookie, itsOwn)).status).toBe(303);
   });
 
   it('answers in Russian unless the browser prefers English', async () => {
@@ -128,9 +161,21 @@ describe('behind an HTTPS proxy', () => {
       env: { PUBLIC_URL: 'https://ttfd.example', TRUST_PROXY: '1' },
     });
     try {
-      const res = await behind.browser().get('/').set('x-forwarded-proto', 'https').expect(200);
-      expect(String(res.headers['set-cookie'])).toMatch(/ttfd\.sid=[^;]+;.*Secure/);
+      const browser = behind.browser();
+      const res = await browser.get('/').set('x-forwarded-proto', 'https').expect(200);
+      expect(String(res.headers['set-cookie'])).toMatch(/ttfd\.csrf=[^;]+;.*Secure/);
       expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
+      const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(res.text)![1]!;
+      const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+      const switched = await behind
+        .browser()
+        .post('/locale')
+        .set('x-forwarded-proto', 'https')
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrf, locale: 'en' })
+        .expect(303);
+      expect(String(switched.headers['set-cookie'])).toMatch(/ttfd\.sid=[^;]+;.*Secure/);
       // Not over HTTPS: no cookie at all rather than an insecure one.
       const plain = await behind.browser().get('/').expect(200);
       expect(plain.headers['set-cookie']).toBeUndefined();

@@ -18,6 +18,12 @@ export interface PoolOptions {
    * next query opens another. Without a listener that error would end the process.
    */
   onIdleError?: (err: Error) => void;
+  /**
+   * Settings for every connection of the pool, made with SET when it opens (not as startup
+   * parameters, which PgBouncer refuses): e.g. the website's board reads plan once for any
+   * page (`plan_cache_mode`). Default: none.
+   */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -35,6 +41,16 @@ export function createPool(url: string, options: PoolOptions): Pool {
     statement_timeout: options.statementTimeoutMillis,
     query_timeout: options.queryTimeoutMillis,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMillis,
+    // Awaited by pg-pool before the connection serves its first query.
+    onConnect: options.settings
+      ? async (client) => {
+          const settings = Object.entries(options.settings!);
+          await client.query(
+            'SELECT set_config(name, value, false) FROM unnest($1::text[], $2::text[]) AS s (name, value)',
+            [settings.map(([name]) => name), settings.map(([, value]) => value)],
+          );
+        }
+      : undefined,
   });
   pool.on('error', options.onIdleError ?? (() => {}));
   // pg-pool listens for a connection's errors only while it is idle or inside pool.query

@@ -4,11 +4,12 @@ import type { Logger } from '../logger';
 export interface EventListenerOptions {
   /** A new, unconnected client for the LISTEN connection. */
   connect: () => Client;
-  channel: string;
+  /** The channels to LISTEN on, all on the one connection. */
+  channels: string[];
   /** Called on every notification, and after (re)connecting since notifications may have been missed. */
   onWake: () => void;
-  /** Called with each notification's payload (before onWake). */
-  onNotification?: (payload: string) => void;
+  /** Called with each notification's channel and payload (before onWake). */
+  onNotification?: (channel: string, payload: string) => void;
   /** Called each time LISTEN is active on a new connection (before onWake). */
   onListening?: () => void;
   log: Logger;
@@ -31,12 +32,12 @@ function destroy(client: Client) {
 }
 
 /**
- * Holds a dedicated LISTEN connection and reconnects it (with backoff) when it fails. A
+ * Holds a dedicated LISTEN connection (on one or more channels) and reconnects it (with backoff) when it fails. A
  * connection that dies silently (no error, no data, e.g. a dropped NAT entry) is noticed by
  * a periodic `SELECT 1` that does not answer in time.
  */
 export function listenForEvents(options: EventListenerOptions): EventListener {
-  const { channel, onWake, log } = options;
+  const { channels, onWake, log } = options;
   const checkEveryMs = options.checkEveryMs ?? 15_000;
   const checkTimeoutMs = options.checkTimeoutMs ?? Math.min(5_000, checkEveryMs);
   let current: Client | null = null;
@@ -60,13 +61,13 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
     client.on('error', (err) => drop(client, err));
     client.on('end', () => drop(client, new Error('connection ended')));
     client.on('notification', (message) => {
-      options.onNotification?.(message.payload ?? '');
+      options.onNotification?.(message.channel, message.payload ?? '');
       onWake();
     });
     current = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${channel}`);
+      for (const channel of channels) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       drop(client, err);
       return false;
@@ -76,7 +77,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
       return true;
     }
     failures = 0;
-    log.info({ channel }, 'listening for new events');
+    log.info({ channels }, 'listening for new events');
     options.onListening?.();
     onWake();
     return true;

@@ -1,5 +1,11 @@
 import type { Pool } from 'pg';
 
+/**
+ * The NOTIFY channel that says the boards changed (no payload): the website drops the
+ * pages it keeps. Sent after commit, at most once per compaction interval per process.
+ */
+export const BOARDS_CHANNEL = 'ttfd_boards';
+
 export interface LeaderboardCompaction {
   /** Call after a change of XP has committed. */
   signal(): void;
@@ -10,11 +16,23 @@ export interface LeaderboardCompaction {
  * most once per `everyMs` per process, after commits and outside them, so the changes a
  * reader adds up stay a second's worth. Nothing is lost when it fails or never runs:
  * readers count the changes not folded yet, and the next run folds them.
+ * It also tells readers the boards changed (NOTIFY on BOARDS_CHANNEL): at once for the
+ * first change after a quiet interval, then once more with the fold for those that came
+ * during it.
  */
 export function createLeaderboardCompaction(pool: Pool, everyMs = 1000): LeaderboardCompaction {
   let timer: NodeJS.Timeout | null = null;
+  let notifiedAt = -Infinity;
+  let unannounced = false;
+  const notify = () => {
+    notifiedAt = performance.now();
+    unannounced = false;
+    pool.query(`SELECT pg_notify('${BOARDS_CHANNEL}', '')`).catch(() => {});
+  };
   return {
     signal() {
+      if (performance.now() - notifiedAt >= everyMs) notify();
+      else unannounced = true;
       if (timer) return;
       timer = setTimeout(() => {
         pool
@@ -22,6 +40,7 @@ export function createLeaderboardCompaction(pool: Pool, everyMs = 1000): Leaderb
           .catch(() => {})
           .finally(() => {
             timer = null;
+            if (unannounced) notify();
           });
       }, everyMs);
       timer.unref();

@@ -15,6 +15,7 @@ SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1`;
 /** The live account an id refers to, following merges; null if there is no such account. */
 export async function resolveUserId(db: Pool | PoolClient, userId: string): Promise<string | null> {
   if (!USER_ID.test(userId)) return null;
-  const { rows } = await db.query<{ id: string }>(RESOLVE_USER_SQL, [userId]);
+  // Named: read on every signed-in website request, parsed and planned once per connection.
+  const { rows } = await db.query<{ id: string }>({ name: 'resolve-user', text: RESOLVE_USER_SQL, values: [userId] });
   return rows[0]?.id ?? null;
 }

@@ -54,11 +54,12 @@ const PLAYERS = (board: Board) => `
 
 const viewerSql = (board: Board) => `
 me AS (
-  SELECT u.id, u.${SCORE[board]} AS score, u.${SCORE[board]} >> ${W} AS band, u.id >> ${K} AS block
+  SELECT u.id, u.${SCORE[board]} AS score, u.${SCORE[board]} >> ${W} AS band, u.id >> ${K} AS block,
+         coalesce(u.display_name, u.username) AS name
   FROM unified_users u WHERE u.id = $1::bigint AND u.merged_into IS NULL
 ),
 me_position AS (
-  SELECT me.score, 1
+  SELECT me.score, me.name, 1
     + coalesce((SELECT sum(players) FROM leaderboard_bands WHERE board = '${board}' AND band > me.band), 0)
     + coalesce((SELECT sum(players) FROM leaderboard_scores
                 WHERE board = '${board}' AND score > me.score AND score < (me.band + 1) << ${W}), 0)
@@ -152,7 +153,7 @@ SELECT 'players', NULL, NULL, NULL, NULL, ${PLAYERS(board)}`;
 
 const positionSql = (board: Board) => `
 WITH ${viewerSql(board)}
-SELECT position FROM me_position`;
+SELECT position, score, name FROM me_position`;
 
 export interface LeaderboardQuery {
   board: Board;
@@ -199,22 +200,23 @@ export async function findLeaderboard(pool: Pool, query: LeaderboardQuery): Prom
   };
 }
 
-/**
- * The page of `limit` players that holds the viewer ("my position"): pages start at
- * multiples of `limit`, so it is the page the viewer would reach by paging. The first page
- * when the viewer has no live account.
- */
-export async function findLeaderboardPageOf(
+export interface LeaderboardPosition {
+  position: number;
+  score: number;
+  /** The viewer's own name (shown to them even when they appear anonymised). */
+  name: string | null;
+}
+
+/** The viewer's place on a board alone (no page); null when the viewer has no live account. */
+export async function findLeaderboardPosition(
   pool: Pool,
-  query: { board: Board; viewerId: string; limit?: number },
-): Promise<Leaderboard> {
-  const limit = query.limit ?? 10;
+  query: { board: Board; viewerId: string },
+): Promise<LeaderboardPosition | null> {
   const { rows } = await pool.query({
     name: `leaderboard-${query.board}-position`,
     text: positionSql(query.board),
     values: [query.viewerId],
   });
-  const position = rows[0] ? Number(rows[0].position) : 1;
-  const offset = Number.isSafeInteger(limit) && limit > 0 ? Math.floor((position - 1) / limit) * limit : 0;
-  return findLeaderboard(pool, { board: query.board, viewerId: query.viewerId, offset, limit });
+  const row = rows[0];
+  return row ? { position: Number(row.position), score: Number(row.score), name: row.name as string | null } : null;
 }

@@ -35,7 +35,6 @@ import { LINKING, POOL, PROGRESSION } from '../core/deps';
 import { CurrentPlayer, SignedInGuard } from '../core/current-player';
 import { WebsiteError } from '../core/errors';
 import { localeOf } from '../core/locale';
-import { csrfTokenOf } from '../core/session';
 import { parseBody, parseParams } from '../core/validation';
 import { websiteSideIdentity } from '../linking/account-identity';
 import { isHiddenFrom, userIdParam } from '../profile/profile.controller';
@@ -151,7 +150,7 @@ export class ApiController {
         xpDelta: e.xpDelta,
         coinsDelta: e.coinsDelta,
       })),
-      csrfToken: csrfTokenOf(req),
+      csrfToken: req.csrfToken?.() ?? '',
     };
   }
 

@@ -9,6 +9,7 @@ import type { Linking, Logger, Progression, Registry, Wake } from '@ttfd/shared'
 import type { WebsiteConfig } from '../config';
 import type { WebsiteMetrics } from './http-metrics';
 import type { LiveHub } from '../live/live-hub';
+import type { BoardCache } from '../leaderboard/board-cache';
 
 export interface WebsiteDeps {
   config: WebsiteConfig;
@@ -22,6 +23,8 @@ export interface WebsiteDeps {
   now: () => Date;
   /** The replica's one LISTEN connection for live updates, shared by every open stream. */
   live: LiveHub;
+  /** The pages of the boards this replica keeps (dropped when the boards change). */
+  boards: BoardCache;
 }
 
 export const CONFIG = Symbol('website config');
@@ -34,6 +37,7 @@ export const REGISTRY = Symbol('metrics registry');
 export const METRICS = Symbol('website metrics');
 export const NOW = Symbol('clock');
 export const LIVE = Symbol('live updates');
+export const BOARDS = Symbol('leaderboard pages');
 
 @Global()
 @Module({})
@@ -50,6 +54,7 @@ export class DepsModule {
       { provide: METRICS, useValue: deps.metrics },
       { provide: NOW, useValue: deps.now },
       { provide: LIVE, useValue: deps.live },
+      { provide: BOARDS, useValue: deps.boards },
     ];
     return { module: DepsModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -4,7 +4,6 @@
  * SameSite=Lax, and Secure whenever the site's public URL is HTTPS (behind a proxy, set
  * TRUST_PROXY so the site sees the original scheme).
  */
-import { randomBytes } from 'node:crypto';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Request } from 'express';
@@ -20,7 +19,7 @@ declare module 'express-session' {
   interface SessionData {
     /** The signed-in account (a unified user id), absent for visitors. */
     userId?: string;
-    /** The synchronizer token every state-changing request must carry. */
+    /** A signed-in player's synchronizer token (core/csrf.ts; visitors' is in a cookie). */
     csrfToken?: string;
     /** The language chosen with the switch; Accept-Language decides until then. */
     locale?: Locale;
@@ -57,9 +56,20 @@ export interface SessionStore {
   close(): void;
 }
 
+/** The store's read of a session, as a named statement: parsed and planned once per connection. */
+const READ_SESSION_SQL = 'SELECT sess FROM website_sessions WHERE sid = $1 AND expire >= now()';
+
 export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionStore {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({
+  class Store extends PgStore {
+    override get(sid: string, done: (err: unknown, session?: session.SessionData | null) => void): void {
+      pool.query<{ sess: session.SessionData }>({ name: 'read-session', text: READ_SESSION_SQL, values: [sid] }).then(
+        ({ rows }) => done(null, rows[0]?.sess ?? null),
+        (err: unknown) => done(err),
+      );
+    }
+  }
+  const store = new Store({
     pool,
     tableName: 'website_sessions',
     createTableIfMissing: false,
@@ -81,12 +91,6 @@ export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionSt
     cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MAX_AGE_MS },
   });
   return { middleware, close: () => store.close() };
-}
-
-/** The session's CSRF token, made on first use. */
-export function csrfTokenOf(req: Request): string {
-  req.session.csrfToken ??= randomBytes(32).toString('base64url');
-  return req.session.csrfToken;
 }
 
 /**

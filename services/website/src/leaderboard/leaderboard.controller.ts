@@ -1,24 +1,24 @@
 import { Controller, Get, Inject, Module, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Pool } from 'pg';
-import { POOL } from '../core/deps';
+import { BOARDS } from '../core/deps';
 import { parseQuery } from '../core/validation';
 import { pageContext } from '../pages/page-context';
+import type { BoardCache } from './board-cache';
 import { leaderboardQuery, showLeaderboard, type LeaderboardPage } from './leaderboard.handler';
 import { renderLeaderboardPage } from './leaderboard.page';
 
 /** The boards, open to visitors: the page and the JSON API read the same handler. */
 @Controller()
 export class LeaderboardController {
-  constructor(@Inject(POOL) private readonly pool: Pool) {}
+  constructor(@Inject(BOARDS) private readonly boards: BoardCache) {}
 
   @Get('leaderboard')
   @ApiExcludeEndpoint()
   async page(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const request = parseQuery(leaderboardQuery, query);
-    const lb = await showLeaderboard(this.pool, request, req.user?.userId ?? null);
-    res.type('html').send(renderLeaderboardPage(pageContext(req), lb));
+    const { lb, kept } = await showLeaderboard(this.boards, request, req.user?.userId ?? null);
+    res.type('html').send(renderLeaderboardPage(pageContext(req), lb, kept));
   }
 
   /** `GET /api/v1/leaderboard?board=overall|season&page=N&size=N&around=me`. */
@@ -33,8 +33,8 @@ export class LeaderboardController {
   @ApiQuery({ name: 'around', required: false, enum: ['me'], description: 'The page holding the signed-in player' })
   @ApiResponse({ status: 200, description: 'The page, the number of pages and the viewer’s place' })
   @ApiResponse({ status: 400, description: 'A bad parameter, named in error.details' })
-  api(@Query() query: unknown, @Req() req: Request): Promise<LeaderboardPage> {
-    return showLeaderboard(this.pool, parseQuery(leaderboardQuery, query), req.user?.userId ?? null);
+  async api(@Query() query: unknown, @Req() req: Request): Promise<LeaderboardPage> {
+    return (await showLeaderboard(this.boards, parseQuery(leaderboardQuery, query), req.user?.userId ?? null)).lb;
   }
 }
 

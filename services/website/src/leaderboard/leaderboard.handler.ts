@@ -1,6 +1,6 @@
-import type { Pool } from 'pg';
 import { z } from 'zod';
-import { findLeaderboard, findLeaderboardPageOf, type Board, type Leaderboard } from '@ttfd/shared';
+import type { Board } from '@ttfd/shared';
+import type { BoardCache, KeptPage } from './board-cache';
 
 /** The most players a page shows, and the page size when none is asked for. */
 export const MAX_PAGE_SIZE = 100;
@@ -44,30 +44,32 @@ export interface LeaderboardPage {
   viewer: { position: number; score: number; page: number } | null;
 }
 
+/** The page for the JSON API and the page renderer, and the kept page it came from (its rows' HTML). */
+export interface ShownLeaderboard {
+  lb: LeaderboardPage;
+  kept: KeptPage;
+}
+
 /**
  * A page of a board with the viewer's own row marked. `around: 'me'` without a signed-in
- * viewer is the first page. A page past the last is empty (its `pages` says where the
- * board ends). Both reads are index-backed (shared/src/views/leaderboard.ts).
+ * viewer (or one not on the board) is the first page. A page past the last is empty (its
+ * `pages` says where the board ends). The page is read as a visitor sees it and kept
+ * (board-cache.ts); only the viewer's place is read per request. Both reads are
+ * index-backed (shared/src/views/leaderboard.ts).
  */
 export async function showLeaderboard(
-  pool: Pool,
+  boards: BoardCache,
   request: LeaderboardRequest,
   viewerId: string | null,
-): Promise<LeaderboardPage> {
+): Promise<ShownLeaderboard> {
   const { board, size } = request;
-  let found: Leaderboard;
-  if (request.around === 'me' && viewerId !== null) {
-    found = await findLeaderboardPageOf(pool, { board, viewerId, limit: size });
-  } else {
-    const offset = request.around === 'me' ? 0 : (request.page - 1) * size;
-    found = await findLeaderboard(pool, {
-      board,
-      viewerId,
-      offset: Number.isSafeInteger(offset) ? offset : Number.MAX_SAFE_INTEGER,
-      limit: size,
-    });
-  }
-  return {
+  const viewer = viewerId === null ? null : await boards.position(board, viewerId);
+  let offset: number;
+  if (request.around === 'me') offset = viewer ? Math.floor((viewer.position - 1) / size) * size : 0;
+  else offset = (request.page - 1) * size;
+  const kept = await boards.page(board, Number.isSafeInteger(offset) ? offset : Number.MAX_SAFE_INTEGER, size);
+  const found = kept.found;
+  const lb: LeaderboardPage = {
     board,
     season: found.seasonName,
     page: Math.floor(found.offset / size) + 1,
@@ -78,13 +80,19 @@ export async function showLeaderboard(
       const you = viewerId !== null && e.userId === viewerId;
       return {
         position: e.position,
-        name: e.name,
+        // An anonymised player sees their own name; the kept page has none for them.
+        name: you ? (viewer?.name ?? e.name) : e.name,
         anonymous: e.anonymous,
         userId: e.anonymous && !you ? null : e.userId,
         score: e.score,
         you,
       };
     }),
-    viewer: found.viewer && { ...found.viewer, page: Math.floor((found.viewer.position - 1) / size) + 1 },
+    viewer: viewer && {
+      position: viewer.position,
+      score: viewer.score,
+      page: Math.floor((viewer.position - 1) / size) + 1,
+    },
   };
+  return { lb, kept };
 }

@@ -1,8 +1,18 @@
-import { html, type Html } from '../pages/html';
+import type { Locale } from '@ttfd/shared';
+import { Html, html } from '../pages/html';
 import { layout } from '../pages/layout';
 import type { PageContext } from '../pages/page-context';
-import type { LeaderboardPage } from './leaderboard.handler';
+import type { KeptPage } from './board-cache';
+import type { LeaderboardPage, LeaderboardRow } from './leaderboard.handler';
 import { leaderboardTexts } from './leaderboard.texts';
+
+const formats = new Map<Locale, Intl.NumberFormat>();
+/** Numbers as the language writes them (one formatter per language, not one per number). */
+const numberFormat = (locale: Locale): Intl.NumberFormat => {
+  let format = formats.get(locale);
+  if (!format) formats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format;
+};
 
 const linkTo = (board: string, page: number, size: number, extra = '') =>
   `/leaderboard?board=${board}&page=${page}${size === 20 ? '' : `&size=${size}`}${extra}`;
@@ -23,25 +33,34 @@ function pager(ctx: PageContext, lb: LeaderboardPage): Html {
   </nav>`;
 }
 
+function row(ctx: PageContext, e: LeaderboardRow): string {
+  const t = leaderboardTexts(ctx.locale);
+  const number = numberFormat(ctx.locale);
+  return html`<tr${e.you ? html` class="me" id="me" aria-current="true"` : ''}>
+      <td>${number.format(e.position)}</td>
+      <td>${
+        e.userId === null
+          ? html`<span class="anonymous">${t.anonymous}</span>`
+          : html`<a href="/players/${e.userId}">${e.name ?? t.anonymous}</a>`
+      }${e.you ? html` <strong>(${t.you})</strong>` : ''}</td>
+      <td>${number.format(e.score)}</td>
+    </tr>`.text;
+}
+
 /** The leaderboard: the two boards as tabs, a page of players, the viewer's row marked, "my position". */
-export function renderLeaderboardPage(ctx: PageContext, lb: LeaderboardPage): string {
+export function renderLeaderboardPage(ctx: PageContext, lb: LeaderboardPage, kept: KeptPage): string {
   const t = leaderboardTexts(ctx.locale);
   const scoreName = lb.board === 'season' ? t.seasonXp : t.xp;
   const tab = (board: 'overall' | 'season', label: string) =>
     html`<li>
       <a href="/leaderboard?board=${board}" ${lb.board === board ? html` aria-current="page"` : ''}>${label}</a>
     </li>`;
-  const rows = lb.entries.map(
-    (e) => html`<tr${e.you ? html` class="me" id="me" aria-current="true"` : ''}>
-      <td>${e.position.toLocaleString(ctx.locale)}</td>
-      <td>${
-        e.userId === null
-          ? html`<span class="anonymous">${t.anonymous}</span>`
-          : html`<a href="/players/${e.userId}">${e.name ?? t.anonymous}</a>`
-      }${e.you ? html` <strong>(${t.you})</strong>` : ''}</td>
-      <td>${e.score.toLocaleString(ctx.locale)}</td>
-    </tr>`,
-  );
+  // The rows as a visitor sees them are rendered once per language and kept with the page;
+  // the viewer's own row is rendered for them.
+  const visitorRows = (kept.html[ctx.locale] ??= kept.found.entries.map((e) =>
+    row(ctx, { ...e, userId: e.anonymous ? null : e.userId, you: false }),
+  ));
+  const rows = lb.entries.map((e, i) => new Html(e.you ? row(ctx, e) : visitorRows[i]!));
   const mine = ctx.userId
     ? lb.viewer
       ? html`<p class="my-position">

@@ -1,6 +1,13 @@
 import type { Client } from 'pg';
 import type { LiveMetrics } from './live-metrics';
-import { LIVE_CHANNEL, listenForEvents, type EventListener, type LiveUpdate, type Logger } from '@ttfd/shared';
+import {
+  BOARDS_CHANNEL,
+  LIVE_CHANNEL,
+  listenForEvents,
+  type EventListener,
+  type LiveUpdate,
+  type Logger,
+} from '@ttfd/shared';
 
 /** One open stream's side of the hub. */
 export interface LiveSubscriber {
@@ -31,12 +38,14 @@ export interface LiveHubOptions {
   log: Logger;
   metrics: LiveMetrics;
   checkEveryMs?: number;
+  /** The boards changed (BOARDS_CHANNEL), or the connection came up and a change may have been missed. */
+  onBoardsChanged?: () => void;
 }
 
 /**
  * The replica's one LISTEN connection on the worker's live channel, fanned out to every
  * open stream of the player each update belongs to: a thousand open profiles cost one
- * database connection, not a thousand.
+ * database connection, not a thousand. The same connection hears that the boards changed.
  */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   const byUser = new Map<string, Set<LiveSubscriber>>();
@@ -61,11 +70,15 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
 
   const listener: EventListener = listenForEvents({
     connect: options.connect,
-    channel: LIVE_CHANNEL,
+    channels: [LIVE_CHANNEL, BOARDS_CHANNEL],
     log: options.log,
     checkEveryMs: options.checkEveryMs,
-    onNotification: dispatch,
+    onNotification: (channel, payload) => {
+      if (channel === BOARDS_CHANNEL) options.onBoardsChanged?.();
+      else dispatch(payload);
+    },
     onListening: () => {
+      options.onBoardsChanged?.();
       if (connectedOnce) for (const set of byUser.values()) for (const s of set) s.resync();
       connectedOnce = true;
     },

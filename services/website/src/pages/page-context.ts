@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import type { Locale } from '@ttfd/shared';
 import { localeOf } from '../core/locale';
-import { csrfTokenOf } from '../core/session';
 import { textsFor, type Texts } from '../texts';
 
 /** What every page needs from its request: language, who is signed in, the CSRF token, where it is. */
@@ -25,7 +24,7 @@ export function pageContext(req: Request): PageContext {
     locale,
     t: textsFor(locale),
     userId: req.user?.userId ?? null,
-    csrfToken: req.session ? csrfTokenOf(req) : '',
+    csrfToken: req.csrfToken?.() ?? '',
     here: req.originalUrl,
     notice,
   };

@@ -1,0 +1,85 @@
+import { createProgression, createWake, setPrivacy, type Progression } from '@ttfd/shared';
+import { createTestDatabase, waitUntil, type TestDatabase } from '@ttfd/testing';
+import { startTestWebsite, visibleText, type TestWebsite } from './harness';
+import { signedInAs } from './signed-in';
+
+let db: TestDatabase;
+let progression: Progression;
+/** Account ids in board order: five players with XP 500, 400, ... 100. */
+let ids: string[];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  progression = createProgression({ pool: db.pool, wake: createWake(db.pool) });
+  const { rows } = await db.pool.query<{ id: string }>(
+    `INSERT INTO unified_users (telegram_id, primary_platform, display_name, xp)
+     SELECT 700000 + g, 'telegram', 'Kept ' || g, (6 - g) * 100 FROM generate_series(1, 5) g RETURNING id`,
+  );
+  ids = rows.map((r) => r.id);
+});
+afterAll(() => db.drop());
+
+/** The names on the first page of the overall board, best first. */
+async function board(site: TestWebsite, cookie?: string): Promise<string[]> {
+  const req = site.browser().get('/leaderboard').set('accept-language', 'en');
+  if (cookie) req.set('Cookie', cookie);
+  const res = await req.expect(200);
+  return [...res.text.matchAll(/<a href="\/players\/\d+">([^<]+)<\/a>/g)].map((m) => m[1]!);
+}
+
+/** An XP change that bypasses the award path: the counters see it, no NOTIFY says so. */
+const setXpQuietly = (id: string, xp: number) =>
+  db.pool.query('UPDATE unified_users SET xp = $2 WHERE id = $1', [id, xp]);
+
+describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () => {
+  let site: TestWebsite;
+  beforeAll(async () => {
+    site = await startTestWebsite({ db, env: { LEADERBOARD_CACHE_MS: '60000' } });
+    // Its LISTEN connection is up (coming up, it drops whatever the replica kept).
+    await waitUntil(() => site.logs.some((r) => r.msg === 'listening for new events'), 10_000, 'the listener');
+  });
+  afterAll(() => site.stop());
+
+  it('serves a kept page until an award moves a player, then shows the move', async () => {
+    expect(await board(site)).toEqual(['Kept 1', 'Kept 2', 'Kept 3', 'Kept 4', 'Kept 5']);
+    // Nothing announced this change: the kept page is what the next visitor gets.
+    await setXpQuietly(ids[4]!, 450);
+    expect(await board(site)).toEqual(['Kept 1', 'Kept 2', 'Kept 3', 'Kept 4', 'Kept 5']);
+    // An award (the real write path) announces that the boards changed; the page follows
+    // in moments, not after the 60 s the replica may keep it.
+    await progression.award({ player: { userId: ids[3]! }, xp: 1000, coins: 0, reason: 'game', source: 'telegram' });
+    await waitUntil(async () => (await board(site))[0] === 'Kept 4', 5_000, 'the award on the page');
+    expect(await board(site)).toEqual(['Kept 4', 'Kept 1', 'Kept 5', 'Kept 2', 'Kept 3']);
+  });
+
+  it("marks the viewer's own row on a kept page, with their own name when they are hidden", async () => {
+    await setPrivacy(db.pool, { userId: ids[1]!, leaderboardAnonymous: true });
+    await progression.award({ player: { userId: ids[1]! }, xp: 1, coins: 0, reason: 'game', source: 'telegram' });
+    await waitUntil(async () => !(await board(site)).includes('Kept 2'), 5_000, 'the hidden player');
+    const { cookie } = await signedInAs(site, ids[1]!);
+    const own = await site.browser().get('/leaderboard').set('Cookie', cookie).expect(200);
+    expect(visibleText(own.text)).toContain('Kept 2 (you)');
+    expect(own.text.match(/class="me"/g)).toHaveLength(1);
+    // The same kept page to a visitor: hidden, unmarked.
+    const visitor = await site.browser().get('/leaderboard').set('accept-language', 'en').expect(200);
+    expect(visitor.text).not.toContain('Kept 2');
+    expect(visitor.text).not.toContain('class="me"');
+    expect(visibleText(visitor.text)).toContain('Hidden player');
+    await setPrivacy(db.pool, { userId: ids[1]!, leaderboardAnonymous: false });
+  });
+});
+
+describe('with LEADERBOARD_CACHE_MS=0', () => {
+  let site: TestWebsite;
+  beforeAll(async () => {
+    site = await startTestWebsite({ db, env: { LEADERBOARD_CACHE_MS: '0' } });
+  });
+  afterAll(() => site.stop());
+
+  it('reads the board on every request: a change shows at once', async () => {
+    await progression.award({ player: { userId: ids[2]! }, xp: 5000, coins: 0, reason: 'game', source: 'telegram' });
+    expect((await board(site))[0]).toBe('Kept 3');
+    await setXpQuietly(ids[2]!, 1);
+    expect((await board(site))[0]).not.toBe('Kept 3');
+  });
+});
