@@ -5,6 +5,8 @@ import type { Pool } from 'pg';
  * pages it keeps. Sent after commit, at most once per compaction interval per process.
  */
 export const BOARDS_CHANNEL = 'ttfd_boards';
+/** The notice itself, sent by the compaction below and by a season close. */
+export const BOARDS_CHANGED_SQL = `SELECT pg_notify('${BOARDS_CHANNEL}', '')`;
 
 export interface LeaderboardCompaction {
   /** Call after a change of XP has committed. */
@@ -27,7 +29,7 @@ export function createLeaderboardCompaction(pool: Pool, everyMs = 1000): Leaderb
   const notify = () => {
     notifiedAt = performance.now();
     unannounced = false;
-    pool.query(`SELECT pg_notify('${BOARDS_CHANNEL}', '')`).catch(() => {});
+    pool.query(BOARDS_CHANGED_SQL).catch(() => {});
   };
   return {
     signal() {
