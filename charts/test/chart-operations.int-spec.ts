@@ -296,6 +296,21 @@ describe('the sync worker on KEDA', () => {
 });
 
 describe('the website', () => {
+  it('keeps board pages as long as leaderboardCacheMs says, and refuses a negative time', () => {
+    const website = find(
+      render({ values: [ciValues('all-enabled')], set: { 'website.leaderboardCacheMs': '0' } }),
+      'Deployment',
+      'ttfd-website',
+    );
+    expect(container(website).env.find((e: Json) => e.name === 'LEADERBOARD_CACHE_MS')).toEqual({
+      name: 'LEADERBOARD_CACHE_MS',
+      value: '0',
+    });
+    expect(renderError({ values: [ciValues('all-enabled')], set: { 'website.leaderboardCacheMs': '-1' } })).toMatch(
+      /leaderboardCacheMs/,
+    );
+  });
+
   it('gets its whole environment, secrets by reference', () => {
     const objects = render({
       values: [ciValues('all-enabled')],
@@ -311,6 +326,7 @@ describe('the website', () => {
       PORT: '3000',
       PUBLIC_URL: 'https://ttfd.example',
       TRUST_PROXY: '1',
+      LEADERBOARD_CACHE_MS: '1000',
       DISCORD_CLIENT_ID: '111111111111111111',
       DISCORD_API_ROOT: 'https://discord.example/api',
       TELEGRAM_BOT_USERNAME: 'ttfd_bot',

@@ -6,6 +6,8 @@
 {{- end }}
 - name: TRUST_PROXY
   value: {{ .Values.website.trustProxy | toString | quote }}
+- name: LEADERBOARD_CACHE_MS
+  value: {{ .Values.website.leaderboardCacheMs | toString | quote }}
 - name: SESSION_SECRET
   valueFrom:
     secretKeyRef:
