@@ -224,7 +224,12 @@ describe('a private answer after a public deferral', () => {
       await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [CAROL]);
       const interaction = run(carol, 'daily', 'en-US');
       await waitUntil(() => interaction.steps.length > 0, 5000, 'the deferral');
-      expect(interaction.original!.flags & MESSAGE_FLAGS.Ephemeral).toBe(0);
+      // The claim waits for the row, so the first step is a public deferral, not an answer.
+      const first = { step: interaction.steps[0], original: interaction.original };
+      expect({ ...first, logs: bot.logs.filter((l) => l.level >= 40) }).toMatchObject({
+        step: { kind: 'callback', code: CALLBACK.DeferredReply },
+        original: { flags: MESSAGE_FLAGS.Loading },
+      });
       await holder.query('COMMIT');
       await waitUntil(() => interaction.followups.length > 0, 10_000, 'the follow-up');
       expect(interaction.steps.map((s) => [s.kind, s.code])).toEqual([
