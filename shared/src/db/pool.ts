@@ -1,4 +1,9 @@
-import { Pool } from 'pg';
+import { Pool, type Client } from 'pg';
+
+/** Closes a client's socket at once, without waiting for a server that may never answer. */
+export function destroyClient(client: Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
 
 export interface PoolOptions {
   /** Shown in pg_stat_activity, so an SRE sees which service holds a connection. */

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { destroyClient } from '../db/pool';
 import type { Logger } from '../logger';
 
 export interface EventListenerOptions {
@@ -26,11 +27,6 @@ export interface EventListener {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Closes a client without waiting for a server that may never answer. */
-function destroy(client: Client) {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
 /**
  * Holds a dedicated LISTEN connection (on one or more channels) and reconnects it (with backoff) when it fails. A
  * connection that dies silently (no error, no data, e.g. a dropped NAT entry) is noticed by
@@ -49,7 +45,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
   function drop(client: Client, err: unknown) {
     if (client !== current) return;
     current = null;
-    destroy(client);
+    destroyClient(client);
     if (!stopped) {
       log.warn({ err }, 'listener connection lost; reconnecting');
       void reconnect();
@@ -73,7 +69,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
       return false;
     }
     if (stopped) {
-      destroy(client);
+      destroyClient(client);
       return true;
     }
     failures = 0;
@@ -128,7 +124,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
       current = null;
       if (!client) return;
       await Promise.race([client.end().catch(() => {}), sleep(1_000)]);
-      destroy(client);
+      destroyClient(client);
     },
   };
 }

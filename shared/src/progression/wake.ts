@@ -1,4 +1,5 @@
 import { Client, type Pool } from 'pg';
+import { destroyClient } from '../db/pool';
 import { EVENTS_CHANNEL } from '../events/event-types';
 
 export interface Wake {
@@ -20,11 +21,6 @@ export interface WakeOptions {
 }
 
 const NOTIFY = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`;
-
-/** Closes a client without waiting for a server that may never answer. */
-function destroy(client: Client) {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
 
 /**
  * Wakes the sync worker after commit without a NOTIFY inside every write transaction:
@@ -52,7 +48,7 @@ export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
 
   const drop = (c: Client) => {
     if (client === c) client = null;
-    destroy(c);
+    destroyClient(c);
   };
 
   const open = async () => {
@@ -126,7 +122,7 @@ export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
       client = null;
       if (!c) return;
       await Promise.race([c.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-      destroy(c);
+      destroyClient(c);
     },
   };
 }
