@@ -15,6 +15,7 @@ import { closeSeason, createProgression, findLeaderboard, createPool, type Leade
 import type { Pool } from 'pg';
 import { startBenchDatabase } from './lib/bench-database';
 import { loadLadder } from './lib/ladder';
+import { NO_WAKE } from './lib/no-wake';
 
 const PLAYERS = Number(process.env.PLAYERS ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 15);
@@ -90,7 +91,7 @@ async function reads(pool: Pool, viewers: Record<string, string>) {
 }
 
 async function awardTps(pool: Pool, ids: string[]): Promise<number> {
-  const progression = createProgression({ pool, wake: { signal() {}, flush: async () => {}, close: async () => {} } });
+  const progression = createProgression({ pool, wake: NO_WAKE });
   let done = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const loop = async () => {
@@ -198,7 +199,7 @@ async function main() {
 
     // A season close moves every player with season XP to zero: one change each, folded at the end.
     started = performance.now();
-    const closed = await closeSeason(pool, { signal() {}, flush: async () => {}, close: async () => {} });
+    const closed = await closeSeason(pool, NO_WAKE);
     const seasonCloseMs = Math.round(performance.now() - started);
     log(`season close of ${closed.ranked} players, fold included: ${seasonCloseMs} ms`);
 

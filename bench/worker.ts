@@ -19,8 +19,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
-import { createProgression, createWake, type Wake } from '@ttfd/shared';
+import { createProgression, createWake } from '@ttfd/shared';
 import { startBenchDatabase } from './lib/bench-database';
+import { NO_WAKE } from './lib/no-wake';
 import { inTurn, median, pairedRatio } from './lib/paired';
 import { nowMs, summarize } from './lib/percentiles';
 
@@ -126,8 +127,7 @@ async function drain(url: string, s: System) {
 async function produce(url: string, s: System) {
   const pool = new Pool({ connectionString: url, max: 8 });
   await Promise.all(Array.from({ length: 8 }, () => pool.query('SELECT 1')));
-  const noWake: Wake = { signal() {}, flush: async () => {}, close: async () => {} };
-  const wake = s.system === 'ttfd' ? createWake(pool) : noWake;
+  const wake = s.system === 'ttfd' ? createWake(pool) : NO_WAKE;
   const progression = createProgression({ pool, wake });
   const n = RATE * SECONDS;
   const t0 = new Float64Array(n);
@@ -157,7 +157,7 @@ async function produce(url: string, s: System) {
           const c = await pool.connect();
           try {
             await c.query('BEGIN');
-            await createProgression({ pool: c as unknown as Pool, wake: noWake }).award(award);
+            await createProgression({ pool: c as unknown as Pool, wake: NO_WAKE }).award(award);
             await c.query(`SELECT graphile_worker.add_job('noop', json_build_object('i', $1::int))`, [i]);
             await c.query('COMMIT');
           } finally {
