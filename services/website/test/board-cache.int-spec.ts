@@ -52,6 +52,25 @@ describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () 
     expect(await board(site)).toEqual(['Kept 4', 'Kept 1', 'Kept 5', 'Kept 2', 'Kept 3']);
   });
 
+  it('drops what it kept when its LISTEN connection comes back, since notices sent meanwhile are lost', async () => {
+    const before = await board(site);
+    // A change nobody announces: the kept page stays as it was.
+    await setXpQuietly(ids[4]!, 2000);
+    expect(await board(site)).toEqual(before);
+    // The server ends the replica's LISTEN connection (a restart, a failover); the replica
+    // reconnects and, having missed whatever was said in between, serves the board afresh.
+    const listening = site.logs.filter((r) => r.msg === 'listening for new events').length;
+    await db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ttfd-website-live' AND datname = current_database()`,
+    );
+    await waitUntil(
+      () => site.logs.filter((r) => r.msg === 'listening for new events').length > listening,
+      15_000,
+      'the LISTEN connection back',
+    );
+    expect((await board(site))[0]).toBe('Kept 5');
+  });
+
   it("marks the viewer's own row on a kept page, with their own name when they are hidden", async () => {
     await setPrivacy(db.pool, { userId: ids[1]!, leaderboardAnonymous: true });
     await progression.award({ player: { userId: ids[1]! }, xp: 1, coins: 0, reason: 'game', source: 'telegram' });
