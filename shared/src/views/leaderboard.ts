@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { LEADERBOARD_BAND_BITS, LEADERBOARD_BLOCK_BITS } from '../db/migrations/1764600000000-LeaderboardScores';
 
+export { LEADERBOARD_BAND_BITS, LEADERBOARD_BLOCK_BITS };
+
 export type Board = 'overall' | 'season';
 
 export interface LeaderboardEntry {
@@ -219,4 +221,128 @@ export async function findLeaderboardPosition(
   });
   const row = rows[0];
   return row ? { position: Number(row.position), score: Number(row.score), name: row.name as string | null } : null;
+}
+
+/*
+ * The same counters read one grain at a time, for a replica that keeps them (the website's
+ * board cache): the bands of the whole board, the scores of one band, the blocks of one
+ * score, each with the changes not folded yet. With them kept, a deep page is one index
+ * read from a known first player (findLeaderboardFrom) and a player's place is their own
+ * row and the players before them in their block (findPlaceInBlock).
+ */
+
+/** Live players under one key of a grain: a band, a score or a block. */
+export interface BoardCount {
+  key: number;
+  players: number;
+}
+
+const countsSql = (table: string, key: string, pendingKey: string, where: string, pendingWhere: string, order: string) => `
+SELECT key, sum(players)::bigint AS players FROM (
+  SELECT ${key} AS key, players FROM ${table} WHERE board = $1 ${where}
+  UNION ALL SELECT ${pendingKey}, delta FROM leaderboard_changes WHERE board = $1 ${pendingWhere}
+) x GROUP BY key HAVING sum(players) > 0 ORDER BY key ${order}`;
+
+const BANDS_SQL = countsSql('leaderboard_bands', 'band', `score >> ${W}`, '', '', 'DESC');
+const SCORES_SQL = countsSql(
+  'leaderboard_scores',
+  'score',
+  'score',
+  `AND score >= $2::bigint << ${W} AND score < ($2::bigint + 1) << ${W}`,
+  `AND score >= $2::bigint << ${W} AND score < ($2::bigint + 1) << ${W}`,
+  'DESC',
+);
+const BLOCKS_SQL = countsSql('leaderboard_cells', 'block', 'block', 'AND score = $2', 'AND score = $2', '');
+
+const toCounts = (rows: { key: string; players: string }[]): BoardCount[] =>
+  rows.map((r) => ({ key: Number(r.key), players: Number(r.players) }));
+
+/** The board's bands, best first, and the open season's name. */
+export async function findBoardBands(pool: Pool, board: Board): Promise<{ bands: BoardCount[]; seasonName: string | null }> {
+  const [bands, season] = await Promise.all([
+    pool.query({ name: 'board-bands', text: BANDS_SQL, values: [board] }),
+    pool.query({ name: 'open-season-name', text: 'SELECT name FROM seasons WHERE closed_at IS NULL' }),
+  ]);
+  return { bands: toCounts(bands.rows), seasonName: (season.rows[0]?.name as string | undefined) ?? null };
+}
+
+/** The scores of one band (`score >> LEADERBOARD_BAND_BITS`), best first. */
+export async function findBoardScores(pool: Pool, board: Board, band: number): Promise<BoardCount[]> {
+  return toCounts((await pool.query({ name: 'board-scores', text: SCORES_SQL, values: [board, band] })).rows);
+}
+
+/** The blocks of account ids (`id >> LEADERBOARD_BLOCK_BITS`) holding players at one score, lowest first. */
+export async function findBoardBlocks(pool: Pool, board: Board, score: number): Promise<BoardCount[]> {
+  return toCounts((await pool.query({ name: 'board-blocks', text: BLOCKS_SQL, values: [board, score] })).rows);
+}
+
+/** Where a page starts: `skip` players after the first at `score` whose id is `fromId` or more. */
+export interface PageStart {
+  score: number;
+  fromId: number;
+  skip: number;
+}
+
+const fromSql = (board: Board) => `
+SELECT p.id, CASE WHEN p.anonymous THEN NULL ELSE coalesce(p.display_name, p.username) END AS name, p.anonymous, p.score
+FROM (
+  (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')} AS anonymous, u.${SCORE[board]} AS score
+   FROM unified_users u
+   WHERE u.merged_into IS NULL AND u.${SCORE[board]} = $1::bigint AND u.id >= $2::bigint
+   ORDER BY u.id OFFSET $3::bigint LIMIT $4)
+  UNION ALL
+  (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')}, u.${SCORE[board]}
+   FROM unified_users u
+   WHERE u.merged_into IS NULL AND u.${SCORE[board]} < $1::bigint
+   ORDER BY u.${SCORE[board]} DESC, u.id LIMIT $4)
+) p
+ORDER BY p.score DESC, p.id LIMIT $4`;
+
+/**
+ * `limit` players from a known start, as a visitor sees them (anonymised players without a
+ * name); `position` counts from `offset`, the players the start stands for.
+ */
+export async function findLeaderboardFrom(
+  pool: Pool,
+  board: Board,
+  start: PageStart,
+  offset: number,
+  limit: number,
+): Promise<LeaderboardEntry[]> {
+  const { rows } = await pool.query({
+    name: `leaderboard-${board}-from`,
+    text: fromSql(board),
+    values: [start.score, start.fromId, start.skip, limit],
+  });
+  return rows.map((r, i) => ({
+    userId: r.id as string,
+    position: offset + i + 1,
+    name: r.name as string | null,
+    anonymous: r.anonymous === true,
+    score: Number(r.score),
+  }));
+}
+
+const placeSql = (board: Board) => `
+SELECT u.${SCORE[board]} AS score, coalesce(u.display_name, u.username) AS name,
+       (SELECT count(*) FROM unified_users o
+        WHERE o.merged_into IS NULL AND o.${SCORE[board]} = u.${SCORE[board]}
+          AND o.id >= (u.id >> ${K}) << ${K} AND o.id < u.id) AS before
+FROM unified_users u WHERE u.id = $1::bigint AND u.merged_into IS NULL`;
+
+/** A live player's score and name, and the players at their score before them in their block; null when not live. */
+export async function findPlaceInBlock(
+  pool: Pool,
+  board: Board,
+  viewerId: string,
+): Promise<{ score: number; block: number; name: string | null; before: number } | null> {
+  const { rows } = await pool.query({ name: `leaderboard-${board}-place`, text: placeSql(board), values: [viewerId] });
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    score: Number(row.score),
+    block: Number(BigInt(viewerId) >> BigInt(K)),
+    name: row.name as string | null,
+    before: Number(row.before),
+  };
 }

@@ -1,26 +1,49 @@
 /**
- * The pages of the boards this replica read, as a visitor sees them, kept for
- * LEADERBOARD_CACHE_MS and dropped at once when the boards change (the award path's NOTIFY
- * on BOARDS_CHANNEL, through the replica's one LISTEN connection: see live-hub.ts). Every
- * visitor and signed-in player of the same page shares one read and, per language, one
- * rendering of its rows; only a signed-in player's own place is read per request.
- * Requests for a page being read wait for that read instead of starting another.
+ * What this replica keeps of the boards, for LEADERBOARD_CACHE_MS, dropped at once when
+ * the boards change (the award path's NOTIFY on BOARDS_CHANNEL, through the replica's one
+ * LISTEN connection: see live-hub.ts):
+ *
+ * - the pages it read, as a visitor sees them. Every visitor and signed-in player of the
+ *   same page shares one read and, per language, one rendering of its rows; requests for a
+ *   page being read wait for that read instead of starting another.
+ * - the board's counters (shared/src/views/leaderboard.ts), one grain at a time as pages
+ *   need them: the bands of the board, the scores of a band, the blocks of a score. A page
+ *   not kept is then one index read from its first player, and a signed-in player's place
+ *   is their own row and the players before them in their block: the running sums over
+ *   bands, scores and blocks are not summed again per request.
+ *
+ * With LEADERBOARD_CACHE_MS=0 nothing is kept: every page and place is one statement.
  *
  *   const kept = await boards.page('overall', 0, 20);   // kept.found, kept.html
  *   boards.clear();                                      // the boards changed
  */
 import type { Pool } from 'pg';
 import {
+  findBoardBands,
+  findBoardBlocks,
+  findBoardScores,
   findLeaderboard,
+  findLeaderboardFrom,
   findLeaderboardPosition,
+  findPlaceInBlock,
+  LEADERBOARD_BAND_BITS,
+  LEADERBOARD_BLOCK_BITS,
   type Board,
+  type BoardCount,
   type Leaderboard,
   type LeaderboardPosition,
   type Locale,
+  type PageStart,
 } from '@ttfd/shared';
 
 /** Pages kept at most (the oldest goes first): deep pages are many and rarely asked twice. */
 const MAX_PAGES = 2_000;
+
+/**
+ * A score held by this many players or fewer is read from its first player on (at most
+ * this many index entries skipped) instead of from a block: its blocks are not read.
+ */
+const FEW_AT_SCORE = 256;
 
 export interface KeptPage {
   /** The page as a visitor sees it (no viewer: anonymised players have no name). */
@@ -31,22 +54,161 @@ export interface KeptPage {
 
 export interface BoardCache {
   page(board: Board, offset: number, limit: number): Promise<KeptPage>;
-  /** The viewer's place: read every time (it is theirs alone). */
+  /** The viewer's place: their own row read every time, the counters before it as kept. */
   position(board: Board, viewerId: string): Promise<LeaderboardPosition | null>;
-  /** Forgets every kept page. */
+  /** Forgets every kept page and counter. */
   clear(): void;
 }
 
-/** Reads through `pool` (the website's board pool: generic plans); keeps pages for `keepMs` (0: never). */
+/** A grain's counts in board order, each with the players before it (within the grain above). */
+interface Counted extends BoardCount {
+  before: number;
+}
+
+function withPlayersBefore(counts: BoardCount[]): { counted: Counted[]; players: number } {
+  let players = 0;
+  const counted = counts.map((c) => {
+    const entry = { ...c, before: players };
+    players += c.players;
+    return entry;
+  });
+  return { counted, players };
+}
+
+/** The entry holding the player `n` places after the first (0-based); undefined past the end. */
+function entryHolding(counted: Counted[], n: number): Counted | undefined {
+  let lo = 0;
+  let hi = counted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const e = counted[mid]!;
+    if (e.before + e.players > n) hi = mid;
+    else lo = mid + 1;
+  }
+  return counted[lo];
+}
+
+/** The players under the keys that come before `key` in board order (`first`: how keys run). */
+function playersBefore(counted: Counted[], players: number, key: number, first: 'highest' | 'lowest'): number {
+  let lo = 0;
+  let hi = counted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = counted[mid]!.key;
+    if (first === 'highest' ? k > key : k < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return counted[lo]?.before ?? players;
+}
+
+interface Grain {
+  counted: Counted[];
+  players: number;
+}
+
+/** One board's counters as read since they were last dropped, each grain read once. */
+interface KeptCounters {
+  at: number;
+  bands: Promise<Grain & { seasonName: string | null }>;
+  scores: Map<number, Promise<Grain>>;
+  blocks: Map<number, Promise<Grain>>;
+}
+
+const BAND = 2 ** LEADERBOARD_BAND_BITS;
+const BLOCK = 2 ** LEADERBOARD_BLOCK_BITS;
+
+/** Reads through `pool` (the website's board pool: generic plans); keeps for `keepMs` (0: never). */
 export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
   const pages = new Map<string, { at: number; kept: Promise<KeptPage> }>();
+  const counters = new Map<Board, KeptCounters>();
 
-  const read = (board: Board, offset: number, limit: number): Promise<KeptPage> =>
+  /** A promise kept in `map` until it fails (the next request reads again). */
+  function keep<K, T>(map: Map<K, Promise<T>>, key: K, read: () => Promise<T>): Promise<T> {
+    let kept = map.get(key);
+    if (!kept) {
+      kept = read();
+      map.set(key, kept);
+      const mine = kept;
+      kept.catch(() => {
+        if (map.get(key) === mine) map.delete(key);
+      });
+    }
+    return kept;
+  }
+
+  function countersOf(board: Board): KeptCounters {
+    const now = performance.now();
+    const kept = counters.get(board);
+    if (kept && now - kept.at < keepMs) return kept;
+    const bands = findBoardBands(pool, board).then(({ bands, seasonName }) => ({
+      ...withPlayersBefore(bands),
+      seasonName,
+    }));
+    const fresh: KeptCounters = { at: now, bands, scores: new Map(), blocks: new Map() };
+    counters.set(board, fresh);
+    bands.catch(() => {
+      if (counters.get(board) === fresh) counters.delete(board);
+    });
+    return fresh;
+  }
+
+  const scoresOf = (board: Board, kept: KeptCounters, band: number) =>
+    keep(kept.scores, band, async () => withPlayersBefore(await findBoardScores(pool, board, band)));
+  const blocksOf = (board: Board, kept: KeptCounters, score: number) =>
+    keep(kept.blocks, score, async () => withPlayersBefore(await findBoardBlocks(pool, board, score)));
+
+  /**
+   * The first player of the page `offset` players down, from the kept counters; null past
+   * the end; undefined when the grains read at different moments disagree (the page is
+   * then read in one statement).
+   */
+  async function startOf(board: Board, kept: KeptCounters, offset: number): Promise<PageStart | null | undefined> {
+    const bands = await kept.bands;
+    const band = entryHolding(bands.counted, offset);
+    if (!band) return null;
+    let n = offset - band.before;
+    const score = entryHolding((await scoresOf(board, kept, band.key)).counted, n);
+    if (!score) return undefined;
+    n -= score.before;
+    if (score.players <= FEW_AT_SCORE) return { score: score.key, fromId: 0, skip: n };
+    const block = entryHolding((await blocksOf(board, kept, score.key)).counted, n);
+    if (!block) return undefined;
+    return { score: score.key, fromId: block.key * BLOCK, skip: n - block.before };
+  }
+
+  const readAtOnce = (board: Board, offset: number, limit: number): Promise<KeptPage> =>
     findLeaderboard(pool, { board, viewerId: null, offset, limit }).then((found) => ({ found, html: {} }));
+
+  async function read(board: Board, offset: number, limit: number): Promise<KeptPage> {
+    const kept = countersOf(board);
+    const start = await startOf(board, kept, offset);
+    if (start === undefined) return readAtOnce(board, offset, limit);
+    const { seasonName, players } = await kept.bands;
+    const entries = start ? await findLeaderboardFrom(pool, board, start, offset, limit) : [];
+    return { found: { board, seasonName, entries, viewer: null, players, offset }, html: {} };
+  }
+
+  async function position(board: Board, viewerId: string): Promise<LeaderboardPosition | null> {
+    if (keepMs === 0) return findLeaderboardPosition(pool, { board, viewerId });
+    const kept = countersOf(board);
+    const [place, bands] = await Promise.all([findPlaceInBlock(pool, board, viewerId), kept.bands]);
+    if (!place) return null;
+    const band = Math.floor(place.score / BAND);
+    const [scores, blocks] = await Promise.all([
+      scoresOf(board, kept, band),
+      blocksOf(board, kept, place.score),
+    ]);
+    const ahead =
+      playersBefore(bands.counted, bands.players, band, 'highest') +
+      playersBefore(scores.counted, scores.players, place.score, 'highest') +
+      playersBefore(blocks.counted, blocks.players, place.block, 'lowest') +
+      place.before;
+    return { position: ahead + 1, score: place.score, name: place.name };
+  }
 
   return {
     page(board, offset, limit) {
-      if (keepMs === 0) return read(board, offset, limit);
+      if (keepMs === 0) return readAtOnce(board, offset, limit);
       const key = `${board}:${offset}:${limit}`;
       const now = performance.now();
       const entry = pages.get(key);
@@ -61,7 +223,10 @@ export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
       });
       return kept;
     },
-    position: (board, viewerId) => findLeaderboardPosition(pool, { board, viewerId }),
-    clear: () => pages.clear(),
+    position,
+    clear() {
+      pages.clear();
+      counters.clear();
+    },
   };
 }
