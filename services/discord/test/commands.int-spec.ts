@@ -195,7 +195,13 @@ describe('/daily', () => {
       await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [BOB]);
       const interaction = run(bob, 'daily', 'en-US');
       await waitUntil(() => interaction.steps.length > 0, 5000, 'the deferral');
-      expect(interaction.steps[0]).toMatchObject({ kind: 'callback', code: CALLBACK.DeferredReply });
+      // An answer before the deferral means the claim did not wait for the lock: show what it said.
+      expect({
+        first: interaction.steps[0],
+        ...(interaction.steps[0]?.code === CALLBACK.DeferredReply
+          ? {}
+          : { original: interaction.original, logs: bot.logs.filter((l) => l.level >= 40) }),
+      }).toMatchObject({ first: { kind: 'callback', code: CALLBACK.DeferredReply } });
       expect(interaction.steps[0]!.at - interaction.createdAt).toBeLessThan(3000);
       expect(interaction.original!.flags & MESSAGE_FLAGS.Loading).not.toBe(0);
       await holder.query('COMMIT');
