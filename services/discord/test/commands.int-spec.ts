@@ -191,17 +191,21 @@ describe('/daily', () => {
     const holder = new Client({ connectionString: db.url });
     await holder.connect();
     try {
+      // Bob's account exists (whatever ran before), and its row is what the claim must wait for.
+      await createProgression({ pool: db.pool, wake: createWake(db.pool) }).ensureUser({ platform: 'discord', id: BOB });
       await holder.query('BEGIN');
-      await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [BOB]);
+      const locked = await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [BOB]);
+      expect(locked.rowCount).toBe(1);
       const interaction = run(bob, 'daily', 'en-US');
       await waitUntil(() => interaction.steps.length > 0, 5000, 'the deferral');
       // An answer before the deferral means the claim did not wait for the lock: show what it said.
-      expect({
-        first: interaction.steps[0],
-        ...(interaction.steps[0]?.code === CALLBACK.DeferredReply
-          ? {}
-          : { original: interaction.original, logs: bot.logs.filter((l) => l.level >= 40) }),
-      }).toMatchObject({ first: { kind: 'callback', code: CALLBACK.DeferredReply } });
+      if (interaction.steps[0]?.code !== CALLBACK.DeferredReply) {
+        throw new Error(
+          `answered before the deferral: steps ${JSON.stringify(interaction.steps)}; answer ${JSON.stringify(interaction.original)}; ` +
+            `logs ${JSON.stringify(bot.logs.filter((l) => l.level >= 40))}`,
+        );
+      }
+      expect(interaction.steps[0]).toMatchObject({ kind: 'callback', code: CALLBACK.DeferredReply });
       expect(interaction.steps[0]!.at - interaction.createdAt).toBeLessThan(3000);
       expect(interaction.original!.flags & MESSAGE_FLAGS.Loading).not.toBe(0);
       await holder.query('COMMIT');
