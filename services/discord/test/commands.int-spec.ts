@@ -192,7 +192,10 @@ describe('/daily', () => {
     await holder.connect();
     try {
       // Bob's account exists (whatever ran before), and its row is what the claim must wait for.
-      await createProgression({ pool: db.pool, wake: createWake(db.pool) }).ensureUser({ platform: 'discord', id: BOB });
+      await createProgression({ pool: db.pool, wake: createWake(db.pool) }).ensureUser({
+        platform: 'discord',
+        id: BOB,
+      });
       await holder.query('BEGIN');
       const locked = await holder.query(`SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE`, [BOB]);
       expect(locked.rowCount).toBe(1);

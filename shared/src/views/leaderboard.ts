@@ -237,7 +237,14 @@ export interface BoardCount {
   players: number;
 }
 
-const countsSql = (table: string, key: string, pendingKey: string, where: string, pendingWhere: string, order: string) => `
+const countsSql = (
+  table: string,
+  key: string,
+  pendingKey: string,
+  where: string,
+  pendingWhere: string,
+  order: string,
+) => `
 SELECT key, sum(players)::bigint AS players FROM (
   SELECT ${key} AS key, players FROM ${table} WHERE board = $1 ${where}
   UNION ALL SELECT ${pendingKey}, delta FROM leaderboard_changes WHERE board = $1 ${pendingWhere}
@@ -258,7 +265,10 @@ const toCounts = (rows: { key: string; players: string }[]): BoardCount[] =>
   rows.map((r) => ({ key: Number(r.key), players: Number(r.players) }));
 
 /** The board's bands, best first, and the open season's name. */
-export async function findBoardBands(pool: Pool, board: Board): Promise<{ bands: BoardCount[]; seasonName: string | null }> {
+export async function findBoardBands(
+  pool: Pool,
+  board: Board,
+): Promise<{ bands: BoardCount[]; seasonName: string | null }> {
   const [bands, season] = await Promise.all([
     pool.query({ name: 'board-bands', text: BANDS_SQL, values: [board] }),
     pool.query({ name: 'open-season-name', text: 'SELECT name FROM seasons WHERE closed_at IS NULL' }),

@@ -194,10 +194,7 @@ export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
     const [place, bands] = await Promise.all([findPlaceInBlock(pool, board, viewerId), kept.bands]);
     if (!place) return null;
     const band = Math.floor(place.score / BAND);
-    const [scores, blocks] = await Promise.all([
-      scoresOf(board, kept, band),
-      blocksOf(board, kept, place.score),
-    ]);
+    const [scores, blocks] = await Promise.all([scoresOf(board, kept, band), blocksOf(board, kept, place.score)]);
     const ahead =
       playersBefore(bands.counted, bands.players, band, 'highest') +
       playersBefore(scores.counted, scores.players, place.score, 'highest') +
