@@ -4,6 +4,7 @@
  * blocks of ids, sparse scores, merged and anonymised players, and changes not folded yet.
  */
 import { findLeaderboard, findLeaderboardPosition, type Board } from '@ttfd/shared';
+import type { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
 import { createBoardCache } from '../src/leaderboard/board-cache';
 
@@ -107,4 +108,27 @@ it('reads a page in one statement when grains read at different moments disagree
   expect(truth.entries).toHaveLength(10);
   expect(last.found.entries).toEqual(truth.entries);
   await db.pool.query(`UPDATE unified_users SET xp = 0 WHERE id = ANY($1::bigint[])`, [moved]);
+});
+
+it('keeps no failed read: the page after a failed read of a grain reads it again', async () => {
+  // The board pool loses its connection in the middle of the scores of a band, once.
+  let failures = 0;
+  const flaky = {
+    query: (config: { name?: string }, ...rest: unknown[]) => {
+      if (config.name === 'board-scores' && failures === 0) {
+        failures++;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
+      return (db.pool.query as (...args: unknown[]) => unknown)(config, ...rest);
+    },
+  } as unknown as Pool;
+  const boards = createBoardCache(flaky, 60_000);
+  await expect(boards.page('overall', 1000, PAGE)).rejects.toThrow('Connection terminated unexpectedly');
+  expect(failures).toBe(1);
+  expect((await boards.page('overall', 1000, PAGE)).found).toEqual(
+    await findLeaderboard(db.pool, { board: 'overall', viewerId: null, offset: 1000, limit: PAGE }),
+  );
+  expect(await boards.position('overall', ids[1500]!)).toEqual(
+    await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: ids[1500]! }),
+  );
 });
