@@ -1,5 +1,13 @@
 import { Client } from 'pg';
-import { BOARDS_CHANNEL, createProgression, createWake, type Progression } from '@ttfd/shared';
+import {
+  BOARDS_CHANNEL,
+  createLinking,
+  createProgression,
+  createWake,
+  eraseAccount,
+  setPrivacy,
+  type Progression,
+} from '@ttfd/shared';
 import { createTestDatabase, sleep, waitUntil, type TestDatabase } from '@ttfd/testing';
 
 let db: TestDatabase;
@@ -36,5 +44,49 @@ describe('the boards-changed notice (NOTIFY ttfd_boards)', () => {
     expect(heard.length).toBe(2);
     expect(heard[0]! - start).toBeLessThan(500);
     expect(heard[1]! - heard[0]!).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe('changes of who shows on the boards send the notice too', () => {
+  /** Waits out any notice still due from earlier changes; then counts from here. */
+  async function quiet(): Promise<number> {
+    await sleep(1_200);
+    return heard.length;
+  }
+
+  it('a player hiding from the boards or showing again; not a player hiding only their page', async () => {
+    const { userId } = await progression.ensureUser({ platform: 'telegram', id: 880101 });
+    const before = await quiet();
+    await setPrivacy(db.pool, { userId, profileHidden: true });
+    await sleep(300);
+    expect(heard.length).toBe(before);
+    await setPrivacy(db.pool, { userId, leaderboardAnonymous: true });
+    await waitUntil(() => heard.length === before + 1, 1_000, 'the notice of the hidden player');
+    await setPrivacy(db.pool, { userId, leaderboardAnonymous: false });
+    await waitUntil(() => heard.length === before + 2, 1_000, 'the notice of the shown player');
+  });
+
+  it('an erased account, and a merge once it commits', async () => {
+    const linking = createLinking({ pool: db.pool, wake: createWake(db.pool), now: () => new Date() });
+    const erased = await progression.ensureUser({ platform: 'telegram', id: 880102 });
+    let before = await quiet();
+    expect(await eraseAccount(linking, db.pool, { userId: erased.userId, now: new Date() })).toEqual({
+      status: 'erased',
+    });
+    await waitUntil(() => heard.length === before + 1, 1_000, 'the notice of the erased account');
+
+    const telegram = { platform: 'telegram', id: 880103 } as const;
+    const discord = { platform: 'discord', id: '880104000000000000' } as const;
+    await progression.ensureUser(telegram);
+    await progression.ensureUser(discord);
+    before = await quiet();
+    const asked = await linking.redeemLinkCode(discord, (await linking.createLinkCode(telegram)).code);
+    expect(asked.status).toBe('needs_confirmation');
+    // Asking merges nothing (its preview is rolled back): no notice.
+    await sleep(300);
+    expect(heard.length).toBe(before);
+    if (asked.status !== 'needs_confirmation') throw new Error('no confirmation asked');
+    expect((await linking.confirmMerge({ confirmToken: asked.confirmToken, by: discord })).status).toBe('merged');
+    await waitUntil(() => heard.length === before + 1, 1_000, 'the notice of the merge');
   });
 });

@@ -28,6 +28,7 @@ import { UnknownPlayerError } from '../progression/progression';
 import type { Platform, SourcePlatform } from '../platform';
 import type { EventData } from '../events/event-types';
 import { utcDay } from '../progression/rewards';
+import { BOARDS_CHANGED_SQL } from '../progression/leaderboard-compaction';
 import {
   evaluateProgress,
   appendEvents,
@@ -152,6 +153,9 @@ export async function mergeLocked(
 ): Promise<{ survivorId: string; absorbedId: string; account: AccountSummary; appended: number }> {
   const [survivor, absorbed] = survivorOf(...pair);
   const { appended } = await combine(client, survivor, absorbed, now, source, { via });
+  // The absorbed account leaves the boards and the survivor moves: pages kept by the
+  // website's replicas are dropped when this transaction commits (not if it rolls back).
+  await client.query(BOARDS_CHANGED_SQL);
   const after = await readAccount(client, survivor.id);
   return { survivorId: survivor.id, absorbedId: absorbed.id, account: summarise(after!), appended };
 }

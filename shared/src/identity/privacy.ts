@@ -14,9 +14,13 @@
  * personal fields of its events; then its Discord Linked Roles grant. The account's
  * totals and events stay under its internal id, so `xp == sum(deltas)` and the
  * leaderboards stay consistent; it shows as anonymous.
+ *
+ * A change of how a player shows on the boards (anonymised or not, erased) tells the
+ * replicas that keep board pages to drop them (BOARDS_CHANNEL), as an award does.
  */
 import type { Pool } from 'pg';
 import { PLATFORMS } from '../platform';
+import { BOARDS_CHANGED_SQL } from '../progression/leaderboard-compaction';
 import type { Linking } from './linking';
 import { dropRoleConnectionGrant } from './role-connection-grants';
 
@@ -93,12 +97,23 @@ export async function findAnonymousPlayers(pool: Pool, userIds: string[]): Promi
   return new Set(rows.map((r) => r.id));
 }
 
+/**
+ * After commit: kept board pages drop the player's name. A notice that fails is not worth
+ * failing the change for: the pages are kept at most LEADERBOARD_CACHE_MS anyway.
+ */
+const announceBoards = (pool: Pool) =>
+  pool.query(BOARDS_CHANGED_SQL).then(
+    () => undefined,
+    () => undefined,
+  );
+
 export async function setPrivacy(pool: Pool, input: { userId: string } & Partial<Privacy>): Promise<boolean> {
   const { rowCount } = await pool.query(SET_SQL, [
     input.userId,
     input.profileHidden ?? null,
     input.leaderboardAnonymous ?? null,
   ]);
+  if (rowCount === 1 && input.leaderboardAnonymous !== undefined) await announceBoards(pool);
   return rowCount === 1;
 }
 
@@ -127,6 +142,7 @@ export async function eraseAccount(
     input.now,
     PERSONAL_KEYS,
   ]);
+  if (rows.length === 1) await announceBoards(pool);
   const discordId = rows[0]?.discord_id;
   if (discordId) await dropRoleConnectionGrant(pool, discordId);
   return { status: rows.length === 1 ? 'erased' : 'unknown' };

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
  * pages it keeps. Sent after commit, at most once per compaction interval per process.
  */
 export const BOARDS_CHANNEL = 'ttfd_boards';
-/** The notice itself, sent by the compaction below and by a season close. */
+/** The notice itself, sent by the compaction below, a season close, a merge and a privacy change. */
 export const BOARDS_CHANGED_SQL = `SELECT pg_notify('${BOARDS_CHANNEL}', '')`;
 
 export interface LeaderboardCompaction {
