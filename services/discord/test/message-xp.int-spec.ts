@@ -191,7 +191,7 @@ describe('message XP', () => {
       await waitUntil(
         async () => {
           const { rows } = await db.pool.query(
-            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock'`,
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock' AND datname = current_database()`,
           );
           return rows.length > 0;
         },
@@ -240,7 +240,7 @@ describe('message XP', () => {
       // The waiting statement fails (its connection is cut): only its part goes back to the queue.
       await db.pool.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock'`,
+         WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock' AND datname = current_database()`,
       );
       await waitUntil(async () => (await bot!.handled('message_create', 'error')) === 1, 10_000, 'a failed part');
       await holder.query('COMMIT');

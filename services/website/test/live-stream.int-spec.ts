@@ -203,7 +203,10 @@ describe('live updates as server-sent events', () => {
     );
     const sse = await open(ann.userId, { after: rows[0]!.seq });
     refuseConnections = true;
-    await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [APP]);
+    await db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+      [APP],
+    );
     await waitUntil(() => !hub.listening, 5_000, 'the listener to notice');
     // Published while nobody listens: the notification is lost.
     await progression.award({ player: ann.player, xp: 9, reason: 'quest', source: 'telegram' });
