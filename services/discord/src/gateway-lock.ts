@@ -43,6 +43,7 @@ const HOLDER = `
   SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
     AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)`;
 
 export const GATEWAY_LOCK_APPLICATION = 'ttfd-discord-gateway-lock';

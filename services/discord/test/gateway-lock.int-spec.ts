@@ -95,4 +95,29 @@ describe('the gateway lock', () => {
     await waitUntil(() => fake.gateway.connected().length === 0, 10_000, 'the gateway connection closed');
     expect((await bot.readyz()).status).toBe(503);
   });
+  it('names the holder in its own database, not a bot of another database on the same server', async () => {
+    const other = await createTestDatabase({ poolSize: 2 });
+    const elsewhere = await startDiscordService(testConfig(other, fake), pino({ level: 'silent' }), {
+      lockRetryMs: 100,
+      fail: () => undefined,
+    });
+    try {
+      // Another community's bot (same key, its own database) holds its lock first.
+      await elsewhere.parts.gatewayReady;
+      const first = await startBot();
+      await first.service.parts.gatewayReady;
+      const second = await startBot();
+      await waitUntil(() => second.logs.some((l) => l.holderPid !== undefined), 10_000, 'the holder named');
+      const { rows } = await db.pool.query(
+        `SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = $1 AND a.datname = current_database()`,
+        [GATEWAY_LOCK_APPLICATION],
+      );
+      expect(rows).toHaveLength(1);
+      expect(second.logs.find((l) => l.holderPid !== undefined)!.holderPid).toBe(rows[0].pid);
+    } finally {
+      await elsewhere.stop();
+      await other.drop();
+    }
+  });
 });
