@@ -16,6 +16,7 @@ import { messageUpdate, telegramUser } from './updates';
 const MAIN = path.resolve(__dirname, '../src/main.ts');
 const PAID = 'Ежедневная награда: +50';
 const SORRY = 'Что-то пошло не так. Попробуйте ещё раз чуть позже.';
+const ALREADY = 'Награда за сегодня уже получена.';
 
 let pg: RestartablePostgres;
 let fake: FakeTelegram;
@@ -83,7 +84,9 @@ it('answers every update while PostgreSQL restarts and is killed; a player told 
   expect(sorry.length).toBeGreaterThan(0);
   expect(paid.length).toBeGreaterThan(0);
 
-  // The database has what the players were told: 50 XP for each one paid, nothing for the rest.
+  // The database has what the players were told: 50 XP for each one paid, nothing for the
+  // rest, but for a claim whose COMMIT the server made just as it went away: the bot never
+  // heard back, so it could only apologise, though the reward is the player's.
   const xpOf = async (ids: number[]) =>
     (
       await pool.query<{ telegram_id: string; xp: string }>(
@@ -93,12 +96,16 @@ it('answers every update while PostgreSQL restarts and is killed; a player told 
     ).rows;
   expect((await xpOf(paid)).filter((r) => r.xp !== '50')).toEqual([]);
   expect(await xpOf(paid)).toHaveLength(paid.length);
-  expect((await xpOf(sorry)).filter((r) => r.xp !== '0')).toEqual([]);
+  const sorryXp = new Map((await xpOf(sorry)).map((r) => [Number(r.telegram_id), r.xp]));
+  const inDoubt = sorry.filter((id) => sorryXp.get(id) === '50');
+  expect(sorry.filter((id) => !inDoubt.includes(id) && (sorryXp.get(id) ?? '0') !== '0')).toEqual([]);
+  expect(inDoubt.length).toBeLessThan(sorry.length);
 
-  // Those asked to try again do, once the database is back: paid once, the reward not doubled.
+  // Those asked to try again do, once the database is back: paid once, the reward not
+  // doubled; one whose claim was made after all is told today's reward is already theirs.
   for (const id of sorry) fake.pushUpdate(messageUpdate(telegramUser(id), '/daily'));
   await waitUntil(() => sorry.every((id) => replies(id).length === 2), 30_000, 'the retried claims');
-  expect(sorry.filter((id) => !replies(id)[1]!.includes(PAID))).toEqual([]);
+  expect(sorry.filter((id) => !replies(id)[1]!.includes(inDoubt.includes(id) ? ALREADY : PAID))).toEqual([]);
   const all = await xpOf(players);
   expect(all).toHaveLength(players.length);
   expect(all.filter((r) => r.xp !== '50')).toEqual([]);
