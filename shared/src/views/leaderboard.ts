@@ -237,29 +237,22 @@ export interface BoardCount {
   players: number;
 }
 
-const countsSql = (
-  table: string,
-  key: string,
-  pendingKey: string,
-  where: string,
-  pendingWhere: string,
-  order: string,
-) => `
+/** A grain's live players per key, the changes not folded yet added: `where` narrows both tables alike. */
+const countsSql = (table: string, key: string, pendingKey: string, where: string, order: string) => `
 SELECT key, sum(players)::bigint AS players FROM (
   SELECT ${key} AS key, players FROM ${table} WHERE board = $1 ${where}
-  UNION ALL SELECT ${pendingKey}, delta FROM leaderboard_changes WHERE board = $1 ${pendingWhere}
+  UNION ALL SELECT ${pendingKey}, delta FROM leaderboard_changes WHERE board = $1 ${where}
 ) x GROUP BY key HAVING sum(players) > 0 ORDER BY key ${order}`;
 
-const BANDS_SQL = countsSql('leaderboard_bands', 'band', `score >> ${W}`, '', '', 'DESC');
+const BANDS_SQL = countsSql('leaderboard_bands', 'band', `score >> ${W}`, '', 'DESC');
 const SCORES_SQL = countsSql(
   'leaderboard_scores',
   'score',
   'score',
   `AND score >= $2::bigint << ${W} AND score < ($2::bigint + 1) << ${W}`,
-  `AND score >= $2::bigint << ${W} AND score < ($2::bigint + 1) << ${W}`,
   'DESC',
 );
-const BLOCKS_SQL = countsSql('leaderboard_cells', 'block', 'block', 'AND score = $2', 'AND score = $2', '');
+const BLOCKS_SQL = countsSql('leaderboard_cells', 'block', 'block', 'AND score = $2', '');
 
 const toCounts = (rows: { key: string; players: string }[]): BoardCount[] =>
   rows.map((r) => ({ key: Number(r.key), players: Number(r.players) }));
