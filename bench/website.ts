@@ -2,7 +2,8 @@
  * `make bench BENCH=website`: the website's boards and live updates at scale, against a bare
  * NestJS route on the same machine. With BENCH_PLAYERS players (1,000,000; made with
  * generate_series) on one embedded PostgreSQL 18:
- *   (a) requests/s and p99 over keep-alive HTTP (CONNECTIONS clients, SECONDS each) for the
+ *   (a) requests/s and p99 over keep-alive HTTP (CONNECTIONS clients, SECONDS each, after
+ *       WARMUP seconds not measured, the bare route's too) for the
  *       leaderboard page, a deep page (anywhere in the lower half), a season page and
  *       "my position" (signed-in players spread over the board), each as a ratio to the
  *       bare route (target ≥ 0.5): rps / bare rps and bare p99 / p99;
@@ -26,6 +27,8 @@ import { nowMs, summarize } from './lib/percentiles';
 
 const PLAYERS = Number(process.env.BENCH_PLAYERS ?? 1_000_000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
+/** Unmeasured load before each measured run, the bare route's too: servers are measured warm, as they run. */
+const WARMUP = Number(process.env.WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const SSE_STREAMS = Math.min(Number(process.env.SSE_STREAMS ?? 2_000), PLAYERS);
 /** Extra node options for the website's process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
@@ -189,7 +192,7 @@ async function main() {
       path: (i: number) => string,
       headers?: (i: number) => Record<string, string>,
     ) => {
-      await runHttpLoad({ url, path, connections: CONNECTIONS, seconds: 1, headers }); // warm-up
+      await runHttpLoad({ url, path, connections: CONNECTIONS, seconds: WARMUP, headers });
       const result = await runHttpLoad({ url, path, connections: CONNECTIONS, seconds: SECONDS, headers });
       log(`${name.padEnd(12)} ${result.rps} req/s, p99 ${result.p99_ms} ms, ${result.errors} errors`);
       return result;
@@ -225,6 +228,7 @@ async function main() {
         bench: 'website',
         players: PLAYERS,
         seconds: SECONDS,
+        warmup_seconds: WARMUP,
         connections: CONNECTIONS,
         bare: bareResult,
         leaderboard_page: ratio(page, bareResult),
