@@ -132,3 +132,34 @@ it('keeps no failed read: the page after a failed read of a grain reads it again
     await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: ids[1500]! }),
   );
 });
+
+it('keeps at most its limit of grains, the oldest going first, and still finds every place', async () => {
+  const reads: number[] = [];
+  const counting = {
+    query: (config: { name?: string; values?: unknown[] }, ...rest: unknown[]) => {
+      if (config.name === 'board-blocks') reads.push(Number(config.values![1]));
+      return (db.pool.query as (...args: unknown[]) => unknown)(config, ...rest);
+    },
+  } as unknown as Pool;
+  const boards = createBoardCache(counting, 60_000, { pages: 10, grains: 2 });
+  // Three players at three different scores: each place reads the blocks of its score.
+  const players = [ids[100]!, ids[101]!, ids[102]!];
+  const { rows } = await db.pool.query<{ xp: string }>(
+    'SELECT xp::text FROM unified_users WHERE id = ANY($1::bigint[])',
+    [players],
+  );
+  expect(new Set(rows.map((r) => r.xp)).size).toBe(3);
+  const place = async (id: string) => {
+    expect(await boards.position('overall', id)).toEqual(
+      await findLeaderboardPosition(db.pool, { board: 'overall', viewerId: id }),
+    );
+  };
+  await place(players[0]!);
+  await place(players[1]!);
+  await place(players[0]!); // kept: no read
+  expect(reads).toHaveLength(2);
+  await place(players[2]!); // a third score: the oldest kept (the first player's) goes
+  await place(players[0]!); // read again
+  expect(reads).toHaveLength(4);
+  expect(reads[3]).toBe(reads[0]);
+});

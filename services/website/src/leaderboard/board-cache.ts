@@ -40,6 +40,12 @@ import {
 const MAX_PAGES = 2_000;
 
 /**
+ * Grains of one kind (a band's scores, a score's blocks) kept per board at most, the oldest
+ * going first: however long LEADERBOARD_CACHE_MS, a replica's memory stays bounded.
+ */
+const MAX_GRAINS = 10_000;
+
+/**
  * A score held by this many players or fewer is read from its first player on (at most
  * this many index entries skipped) instead of from a block: its blocks are not read.
  */
@@ -117,8 +123,15 @@ interface KeptCounters {
 const BAND = 2 ** LEADERBOARD_BAND_BITS;
 const BLOCK = 2 ** LEADERBOARD_BLOCK_BITS;
 
-/** Reads through `pool` (the website's board pool: generic plans); keeps for `keepMs` (0: never). */
-export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
+/**
+ * Reads through `pool` (the website's board pool: generic plans); keeps for `keepMs` (0:
+ * never), at most `limits` pages and grains of each kind per board.
+ */
+export function createBoardCache(
+  pool: Pool,
+  keepMs: number,
+  limits: { pages: number; grains: number } = { pages: MAX_PAGES, grains: MAX_GRAINS },
+): BoardCache {
   const pages = new Map<string, { at: number; kept: Promise<KeptPage> }>();
   const counters = new Map<Board, KeptCounters>();
 
@@ -126,6 +139,7 @@ export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
   function keep<K, T>(map: Map<K, Promise<T>>, key: K, read: () => Promise<T>): Promise<T> {
     let kept = map.get(key);
     if (!kept) {
+      if (map.size >= limits.grains) map.delete(map.keys().next().value!);
       kept = read();
       map.set(key, kept);
       const mine = kept;
@@ -211,7 +225,7 @@ export function createBoardCache(pool: Pool, keepMs: number): BoardCache {
       const entry = pages.get(key);
       if (entry && now - entry.at < keepMs) return entry.kept;
       if (entry) pages.delete(key);
-      if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value!);
+      if (pages.size >= limits.pages) pages.delete(pages.keys().next().value!);
       const kept = read(board, offset, limit);
       const fresh = { at: now, kept };
       pages.set(key, fresh);
