@@ -46,7 +46,7 @@ export function spawnMain(entry: string, env: Record<string, string>): MainProce
   return { child, output: () => output, exited, logged };
 }
 
-/** Kills whatever spawnMain started and is still running (for afterAll). */
+/** Kills whatever spawnMain started and is still running (for afterEach or afterAll). */
 export function killSpawned(): void {
   for (const child of running) child.kill('SIGKILL');
 }
