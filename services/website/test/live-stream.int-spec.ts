@@ -148,6 +148,9 @@ describe('live updates as server-sent events', () => {
     slow.pause();
     const streamsBefore = (await registry.getSingleMetric('ttfd_website_sse_streams')!.get()).values[0]!.value;
     const dropped = registry.getSingleMetric('ttfd_website_sse_slow_clients_dropped_total')!;
+    // The rounds' updates only: the player's registration may reach a stream opened after it
+    // was announced, when the LISTEN connection hands it over late (a loaded machine).
+    const rounds = (sse: SseClient) => updates(sse).filter((u) => u.seq !== undefined && BigInt(u.seq) > 10_000_000n);
     const droppedCount = async () => (await dropped.get()).values[0]!.value;
     // 3,000 updates of 3.5 kB (10 MB) in rounds of 40 that a reading browser takes in stride.
     for (let round = 0; round < 75; round++) {
@@ -159,10 +162,14 @@ describe('live updates as server-sent events', () => {
         [ann.userId, LIVE_CHANNEL, round],
       );
       await waitUntil(
-        () => updates(quick).length === (round + 1) * 40,
+        () => rounds(quick).length === (round + 1) * 40,
         10_000,
-        `round ${round} for the quick browser (has ${updates(quick).length}, ended ${quick.ended})`,
-      );
+        `round ${round} for the quick browser`,
+      ).catch((err: Error) => {
+        throw new Error(
+          `${err.message}: it has ${rounds(quick).length}, ended ${quick.ended}, listening ${hub.listening}`,
+        );
+      });
       // The slow browser, reading again once dropped, finds the end of its stream telling it to resume.
       if ((await droppedCount()) === 1) slow.resume();
     }
@@ -170,11 +177,11 @@ describe('live updates as server-sent events', () => {
     const streamsAfter = (await registry.getSingleMetric('ttfd_website_sse_streams')!.get()).values[0]!.value;
     expect(streamsAfter).toBe(streamsBefore - 1);
     // The browser that kept up got everything and is still open.
-    expect(updates(quick)).toHaveLength(3000);
+    expect(rounds(quick)).toHaveLength(3000);
     expect(quick.ended).toBe(false);
     await waitUntil(() => slow.ended, 10_000, 'the slow stream ended');
     expect(slow.events.at(-1)).toEqual({ event: 'overflow', data: '{"resume":true}' });
-    expect(updates(slow).length).toBeLessThan(3000);
+    expect(rounds(slow).length).toBeLessThan(3000);
   });
 
   it('serves many streams from one LISTEN connection', async () => {
