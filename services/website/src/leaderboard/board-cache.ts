@@ -1,7 +1,7 @@
 /**
- * What this replica keeps of the boards, for LEADERBOARD_CACHE_MS, dropped at once when
- * the boards change (the award path's NOTIFY on BOARDS_CHANNEL, through the replica's one
- * LISTEN connection: see live-hub.ts):
+ * What this replica keeps of each board, together, for LEADERBOARD_CACHE_MS from the first
+ * read after it was last dropped, and dropped at once when the boards change (the NOTIFY on
+ * BOARDS_CHANNEL, through the replica's one LISTEN connection: see live-hub.ts):
  *
  * - the pages it read, as a visitor sees them. Every visitor and signed-in player of the
  *   same page shares one read and, per language, one rendering of its rows; requests for a
@@ -36,7 +36,7 @@ import {
   type PageStart,
 } from '@ttfd/shared';
 
-/** Pages kept at most (the oldest goes first): deep pages are many and rarely asked twice. */
+/** Pages kept per board at most (the oldest goes first): deep pages are many and rarely asked twice. */
 const MAX_PAGES = 2_000;
 
 /**
@@ -112,16 +112,37 @@ interface Grain {
   players: number;
 }
 
-/** One board's counters as read since they were last dropped, each grain read once. */
-interface KeptCounters {
+/**
+ * What one board's readers have read since it was last dropped: its bands, and, each read
+ * once as asked, a band's scores, a score's blocks and its pages. All of it goes together,
+ * at most `keepMs` after the bands were read or when the boards change.
+ */
+interface Kept {
   at: number;
   bands: Promise<Grain & { seasonName: string | null }>;
   scores: Map<number, Promise<Grain>>;
   blocks: Map<number, Promise<Grain>>;
+  /** By `offset:limit`. */
+  pages: Map<string, Promise<KeptPage>>;
 }
 
 const BAND = 2 ** LEADERBOARD_BAND_BITS;
 const BLOCK = 2 ** LEADERBOARD_BLOCK_BITS;
+
+/** A read kept in `map` until it fails (the next request reads again); at most `most` kept, the oldest going first. */
+function keep<K, T>(map: Map<K, Promise<T>>, key: K, most: number, read: () => Promise<T>): Promise<T> {
+  let kept = map.get(key);
+  if (!kept) {
+    if (map.size >= most) map.delete(map.keys().next().value!);
+    kept = read();
+    map.set(key, kept);
+    const mine = kept;
+    kept.catch(() => {
+      if (map.get(key) === mine) map.delete(key);
+    });
+  }
+  return kept;
+}
 
 /**
  * Reads through `pool` (the website's board pool: generic plans); keeps for `keepMs` (0:
@@ -132,51 +153,35 @@ export function createBoardCache(
   keepMs: number,
   limits: { pages: number; grains: number } = { pages: MAX_PAGES, grains: MAX_GRAINS },
 ): BoardCache {
-  const pages = new Map<string, { at: number; kept: Promise<KeptPage> }>();
-  const counters = new Map<Board, KeptCounters>();
+  const boards = new Map<Board, Kept>();
 
-  /** A promise kept in `map` until it fails (the next request reads again). */
-  function keep<K, T>(map: Map<K, Promise<T>>, key: K, read: () => Promise<T>): Promise<T> {
-    let kept = map.get(key);
-    if (!kept) {
-      if (map.size >= limits.grains) map.delete(map.keys().next().value!);
-      kept = read();
-      map.set(key, kept);
-      const mine = kept;
-      kept.catch(() => {
-        if (map.get(key) === mine) map.delete(key);
-      });
-    }
-    return kept;
-  }
-
-  function countersOf(board: Board): KeptCounters {
+  function keptOf(board: Board): Kept {
     const now = performance.now();
-    const kept = counters.get(board);
+    const kept = boards.get(board);
     if (kept && now - kept.at < keepMs) return kept;
     const bands = findBoardBands(pool, board).then(({ bands, seasonName }) => ({
       ...withPlayersBefore(bands),
       seasonName,
     }));
-    const fresh: KeptCounters = { at: now, bands, scores: new Map(), blocks: new Map() };
-    counters.set(board, fresh);
+    const fresh: Kept = { at: now, bands, scores: new Map(), blocks: new Map(), pages: new Map() };
+    boards.set(board, fresh);
     bands.catch(() => {
-      if (counters.get(board) === fresh) counters.delete(board);
+      if (boards.get(board) === fresh) boards.delete(board);
     });
     return fresh;
   }
 
-  const scoresOf = (board: Board, kept: KeptCounters, band: number) =>
-    keep(kept.scores, band, async () => withPlayersBefore(await findBoardScores(pool, board, band)));
-  const blocksOf = (board: Board, kept: KeptCounters, score: number) =>
-    keep(kept.blocks, score, async () => withPlayersBefore(await findBoardBlocks(pool, board, score)));
+  const scoresOf = (board: Board, kept: Kept, band: number) =>
+    keep(kept.scores, band, limits.grains, async () => withPlayersBefore(await findBoardScores(pool, board, band)));
+  const blocksOf = (board: Board, kept: Kept, score: number) =>
+    keep(kept.blocks, score, limits.grains, async () => withPlayersBefore(await findBoardBlocks(pool, board, score)));
 
   /**
    * The first player of the page `offset` players down, from the kept counters; null past
    * the end; undefined when the grains read at different moments disagree (the page is
    * then read in one statement).
    */
-  async function startOf(board: Board, kept: KeptCounters, offset: number): Promise<PageStart | null | undefined> {
+  async function startOf(board: Board, kept: Kept, offset: number): Promise<PageStart | null | undefined> {
     const bands = await kept.bands;
     const band = entryHolding(bands.counted, offset);
     if (!band) return null;
@@ -193,8 +198,7 @@ export function createBoardCache(
   const readAtOnce = (board: Board, offset: number, limit: number): Promise<KeptPage> =>
     findLeaderboard(pool, { board, viewerId: null, offset, limit }).then((found) => ({ found, html: {} }));
 
-  async function read(board: Board, offset: number, limit: number): Promise<KeptPage> {
-    const kept = countersOf(board);
+  async function read(board: Board, kept: Kept, offset: number, limit: number): Promise<KeptPage> {
     const start = await startOf(board, kept, offset);
     if (start === undefined) return readAtOnce(board, offset, limit);
     const { seasonName, players } = await kept.bands;
@@ -204,7 +208,7 @@ export function createBoardCache(
 
   async function position(board: Board, viewerId: string): Promise<LeaderboardPosition | null> {
     if (keepMs === 0) return findLeaderboardPosition(pool, { board, viewerId });
-    const kept = countersOf(board);
+    const kept = keptOf(board);
     const [place, bands] = await Promise.all([findPlaceInBlock(pool, board, viewerId), kept.bands]);
     if (!place) return null;
     const band = Math.floor(place.score / BAND);
@@ -220,24 +224,10 @@ export function createBoardCache(
   return {
     page(board, offset, limit) {
       if (keepMs === 0) return readAtOnce(board, offset, limit);
-      const key = `${board}:${offset}:${limit}`;
-      const now = performance.now();
-      const entry = pages.get(key);
-      if (entry && now - entry.at < keepMs) return entry.kept;
-      if (entry) pages.delete(key);
-      if (pages.size >= limits.pages) pages.delete(pages.keys().next().value!);
-      const kept = read(board, offset, limit);
-      const fresh = { at: now, kept };
-      pages.set(key, fresh);
-      kept.catch(() => {
-        if (pages.get(key) === fresh) pages.delete(key);
-      });
-      return kept;
+      const kept = keptOf(board);
+      return keep(kept.pages, `${offset}:${limit}`, limits.pages, () => read(board, kept, offset, limit));
     },
     position,
-    clear() {
-      pages.clear();
-      counters.clear();
-    },
+    clear: () => boards.clear(),
   };
 }
