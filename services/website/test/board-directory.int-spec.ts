@@ -5,7 +5,7 @@
  */
 import { findLeaderboard, findLeaderboardPosition, type Board } from '@ttfd/shared';
 import type { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@ttfd/testing';
+import { createTestDatabase, sleep, type TestDatabase } from '@ttfd/testing';
 import { createBoardCache } from '../src/leaderboard/board-cache';
 
 let db: TestDatabase;
@@ -38,6 +38,16 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 const BOARDS: Board[] = ['overall', 'season'];
+
+/** The test database's pool, each statement shown to `see` first; what `see` throws, the statement fails with. */
+function watched(see: (statement: { name?: string; values?: unknown[] }) => void): Pool {
+  return {
+    query: async (statement: { name?: string; values?: unknown[] }, ...rest: unknown[]) => {
+      see(statement);
+      return (db.pool.query as (...args: unknown[]) => unknown)(statement, ...rest);
+    },
+  } as unknown as Pool;
+}
 
 describe('a page from the kept counters', () => {
   it.each(BOARDS)('is the %s board page the one-statement read finds, every page and past the end', async (board) => {
@@ -113,15 +123,11 @@ it('reads a page in one statement when grains read at different moments disagree
 it('keeps no failed read: the page after a failed read of a grain reads it again', async () => {
   // The board pool loses its connection in the middle of the scores of a band, once.
   let failures = 0;
-  const flaky = {
-    query: (config: { name?: string }, ...rest: unknown[]) => {
-      if (config.name === 'board-scores' && failures === 0) {
-        failures++;
-        return Promise.reject(new Error('Connection terminated unexpectedly'));
-      }
-      return (db.pool.query as (...args: unknown[]) => unknown)(config, ...rest);
-    },
-  } as unknown as Pool;
+  const flaky = watched((statement) => {
+    if (statement.name !== 'board-scores' || failures > 0) return;
+    failures++;
+    throw new Error('Connection terminated unexpectedly');
+  });
   const boards = createBoardCache(flaky, 60_000);
   await expect(boards.page('overall', 1000, PAGE)).rejects.toThrow('Connection terminated unexpectedly');
   expect(failures).toBe(1);
@@ -135,12 +141,9 @@ it('keeps no failed read: the page after a failed read of a grain reads it again
 
 it('keeps at most its limit of grains, the oldest going first, and still finds every place', async () => {
   const reads: number[] = [];
-  const counting = {
-    query: (config: { name?: string; values?: unknown[] }, ...rest: unknown[]) => {
-      if (config.name === 'board-blocks') reads.push(Number(config.values![1]));
-      return (db.pool.query as (...args: unknown[]) => unknown)(config, ...rest);
-    },
-  } as unknown as Pool;
+  const counting = watched((statement) => {
+    if (statement.name === 'board-blocks') reads.push(Number(statement.values![1]));
+  });
   const boards = createBoardCache(counting, 60_000, { pages: 10, grains: 2 });
   // Three players at three different scores: each place reads the blocks of its score.
   const players = [ids[100]!, ids[101]!, ids[102]!];
@@ -162,4 +165,28 @@ it('keeps at most its limit of grains, the oldest going first, and still finds e
   await place(players[0]!); // read again
   expect(reads).toHaveLength(4);
   expect(reads[3]).toBe(reads[0]);
+});
+
+it('shows a change nobody announced once LEADERBOARD_CACHE_MS has passed (a notice lost to a crash or a restart)', async () => {
+  const boards = createBoardCache(db.pool, 300);
+  const mover = ids[2005]!;
+  const first = async () => (await boards.page('overall', 0, 1)).found.entries[0]!.userId;
+  const { rows: before } = await db.pool.query<{ id: string; xp: string }>(
+    'SELECT id::text, xp::text FROM unified_users WHERE id = ANY($1::bigint[])',
+    [[mover, ids[2007]!]],
+  );
+  const top = await first();
+  const place = (await boards.position('overall', mover))!.position;
+  // Committed, but the process that made it died before its notice went out.
+  await db.pool.query('UPDATE unified_users SET xp = 3000000 WHERE id = $1', [mover]);
+  const other = ids[2007]!;
+  await db.pool.query('UPDATE unified_users SET xp = 4000000 WHERE id = $1', [other]);
+  expect(await first()).toBe(top);
+  // The mover's own row is read every time; the player who passed them is not counted yet.
+  expect((await boards.position('overall', mover))!.position).toBe(1);
+  await sleep(350);
+  expect(await first()).toBe(other);
+  expect((await boards.position('overall', mover))!.position).toBe(2);
+  expect(place).toBeGreaterThan(2);
+  for (const r of before) await db.pool.query('UPDATE unified_users SET xp = $2 WHERE id = $1', [r.id, r.xp]);
 });
