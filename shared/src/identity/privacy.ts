@@ -20,7 +20,7 @@
  */
 import type { Pool } from 'pg';
 import { PLATFORMS } from '../platform';
-import { BOARDS_CHANGED_SQL } from '../progression/leaderboard-compaction';
+import { announceBoardsChanged } from '../progression/leaderboard-compaction';
 import type { Linking } from './linking';
 import { dropRoleConnectionGrant } from './role-connection-grants';
 
@@ -97,23 +97,13 @@ export async function findAnonymousPlayers(pool: Pool, userIds: string[]): Promi
   return new Set(rows.map((r) => r.id));
 }
 
-/**
- * After commit: kept board pages drop the player's name. A notice that fails is not worth
- * failing the change for: the pages are kept at most LEADERBOARD_CACHE_MS anyway.
- */
-const announceBoards = (pool: Pool) =>
-  pool.query(BOARDS_CHANGED_SQL).then(
-    () => undefined,
-    () => undefined,
-  );
-
 export async function setPrivacy(pool: Pool, input: { userId: string } & Partial<Privacy>): Promise<boolean> {
   const { rowCount } = await pool.query(SET_SQL, [
     input.userId,
     input.profileHidden ?? null,
     input.leaderboardAnonymous ?? null,
   ]);
-  if (rowCount === 1 && input.leaderboardAnonymous !== undefined) await announceBoards(pool);
+  if (rowCount === 1 && input.leaderboardAnonymous !== undefined) await announceBoardsChanged(pool);
   return rowCount === 1;
 }
 
@@ -142,7 +132,7 @@ export async function eraseAccount(
     input.now,
     PERSONAL_KEYS,
   ]);
-  if (rows.length === 1) await announceBoards(pool);
+  if (rows.length === 1) await announceBoardsChanged(pool);
   const discordId = rows[0]?.discord_id;
   if (discordId) await dropRoleConnectionGrant(pool, discordId);
   return { status: rows.length === 1 ? 'erased' : 'unknown' };

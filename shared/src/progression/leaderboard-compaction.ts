@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /**
  * The NOTIFY channel that says the boards changed (no payload): the website drops the
@@ -7,6 +7,14 @@ import type { Pool } from 'pg';
 export const BOARDS_CHANNEL = 'ttfd_boards';
 /** The notice itself, sent by the compaction below, a season close, a merge and a privacy change. */
 export const BOARDS_CHANGED_SQL = `SELECT pg_notify('${BOARDS_CHANNEL}', '')`;
+
+/**
+ * Sends the notice after a change has committed. One that fails is not worth failing the
+ * change for: readers keep what they read for LEADERBOARD_CACHE_MS at most anyway.
+ */
+export async function announceBoardsChanged(db: Pool | PoolClient): Promise<void> {
+  await db.query(BOARDS_CHANGED_SQL).catch(() => undefined);
+}
 
 export interface LeaderboardCompaction {
   /** Call after a change of XP has committed. */
@@ -29,7 +37,7 @@ export function createLeaderboardCompaction(pool: Pool, everyMs = 1000): Leaderb
   const notify = () => {
     notifiedAt = performance.now();
     unannounced = false;
-    pool.query(BOARDS_CHANGED_SQL).catch(() => {});
+    void announceBoardsChanged(pool);
   };
   return {
     signal() {

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Wake } from './wake';
-import { BOARDS_CHANGED_SQL } from './leaderboard-compaction';
+import { announceBoardsChanged } from './leaderboard-compaction';
 
 export interface SeasonCloseResult {
   closedSeason: { id: number; name: string };
@@ -143,7 +143,7 @@ export async function closeSeason(pool: Pool, wake: Wake, nextName?: string): Pr
     // Every season score went to zero: fold those changes now rather than leave them to
     // readers. The season is closed either way; a failed fold is redone by the next one.
     await client.query('SELECT leaderboard_compact()').catch(() => undefined);
-    await client.query(BOARDS_CHANGED_SQL).catch(() => undefined);
+    await announceBoardsChanged(client);
     if (ranked > 0) wake.signal();
     return { closedSeason: season, openedSeason: opened, ranked };
   } catch (err) {
