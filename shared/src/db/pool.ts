@@ -5,6 +5,19 @@ export function destroyClient(client: Client): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
+/** Ends a client politely, waiting for the server at most `waitMs`, then closes its socket (a shutdown). */
+export async function closeClient(client: Client, waitMs = 1_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.end().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  destroyClient(client);
+}
+
 export interface PoolOptions {
   /** Shown in pg_stat_activity, so an SRE sees which service holds a connection. */
   applicationName: string;

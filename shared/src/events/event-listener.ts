@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { destroyClient } from '../db/pool';
+import { closeClient, destroyClient } from '../db/pool';
 import type { Logger } from '../logger';
 
 export interface EventListenerOptions {
@@ -123,8 +123,7 @@ export function listenForEvents(options: EventListenerOptions): EventListener {
       const client = current;
       current = null;
       if (!client) return;
-      await Promise.race([client.end().catch(() => {}), sleep(1_000)]);
-      destroyClient(client);
+      await closeClient(client);
     },
   };
 }

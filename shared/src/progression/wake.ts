@@ -1,5 +1,5 @@
 import { Client, type Pool } from 'pg';
-import { destroyClient } from '../db/pool';
+import { closeClient, destroyClient } from '../db/pool';
 import { EVENTS_CHANNEL } from '../events/event-types';
 
 export interface Wake {
@@ -121,8 +121,7 @@ export function createWake(pool: Pool, options: WakeOptions = {}): Wake {
       const c = client;
       client = null;
       if (!c) return;
-      await Promise.race([c.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-      destroyClient(c);
+      await closeClient(c);
     },
   };
 }
