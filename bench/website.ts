@@ -6,7 +6,9 @@
  *       WARMUP seconds not measured, the bare route's too) for the
  *       leaderboard page, a deep page (anywhere in the lower half), a season page and
  *       "my position" (signed-in players spread over the board), each as a ratio to the
- *       bare route (target ≥ 0.5): rps / bare rps and bare p99 / p99;
+ *       bare route (target ≥ 0.5): rps / bare rps and bare p99 / p99; and, as a bound, the
+ *       bare app's route that reads the signed-in viewer's session row (the website store's
+ *       statement) once per request: what any page reading PostgreSQL once reaches here;
  *   (b) SSE fan-out: SSE_STREAMS open streams (2,000) of as many players, one event each,
  *       published by the sync worker's website driver in one transaction: p99 from the
  *       COMMIT to each stream's delivery (target ≤ 250 ms).
@@ -172,7 +174,9 @@ async function main() {
       { DATABASE_URL: db.url, PORT: '0', SESSION_SECRET, LOG_LEVEL: 'info', PUBLIC_URL: 'http://127.0.0.1' },
     );
     children.push(website.child);
-    const bare = await startChild(process.execPath, [path.join(__dirname, 'lib/bare-nest.js')], {});
+    const bare = await startChild(process.execPath, [path.join(__dirname, 'lib/bare-nest.js')], {
+      DATABASE_URL: db.url,
+    });
     children.push(bare.child);
     const siteUrl = `http://127.0.0.1:${website.port}`;
     log(`website on ${siteUrl}, bare NestJS on ${bare.port}`);
@@ -198,6 +202,8 @@ async function main() {
       return result;
     };
     const bareResult = await run('bare', `http://127.0.0.1:${bare.port}`, () => '/bare');
+    const viewer = (i: number) => ({ Cookie: viewerCookies[i % viewerCookies.length]! });
+    const bareRead = await run('bare read', `http://127.0.0.1:${bare.port}`, () => '/bare-read', viewer);
     const page = await run('page', siteUrl, () => '/leaderboard', visitor);
     const deep = await run(
       'deep page',
@@ -212,12 +218,7 @@ async function main() {
       visitor,
     );
     // "My position": each request a different signed-in player, spread over the board.
-    const myPosition = await run(
-      'my position',
-      siteUrl,
-      () => '/leaderboard?around=me',
-      (i) => ({ Cookie: viewerCookies[i % viewerCookies.length]! }),
-    );
+    const myPosition = await run('my position', siteUrl, () => '/leaderboard?around=me', viewer);
 
     started = performance.now();
     const sse = await fanOut(pool, siteUrl, sseIds, sseCookies);
@@ -231,6 +232,7 @@ async function main() {
         warmup_seconds: WARMUP,
         connections: CONNECTIONS,
         bare: bareResult,
+        bare_session_read: ratio(bareRead, bareResult),
         leaderboard_page: ratio(page, bareResult),
         deep_page: ratio(deep, bareResult),
         season_page: ratio(season, bareResult),
