@@ -71,6 +71,39 @@ describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () 
     expect((await board(site))[0]).toBe('Kept 5');
   });
 
+  it('gives every visitor the kept page with their own CSRF token and the address they asked at', async () => {
+    const seen = async (path: string, language = 'en') => {
+      const browser = site.browser();
+      const res = await browser.get(path).set('accept-language', language).expect(200);
+      const tokens = [...res.text.matchAll(/(?:name="_csrf" value|name="csrf-token" content)="([^"]+)"/g)].map(
+        (m) => m[1]!,
+      );
+      const back = /name="back"\s+value="([^"]+)"/.exec(res.text)?.[1];
+      return { browser, text: res.text, tokens, back };
+    };
+    const first = await seen('/leaderboard');
+    const second = await seen('/leaderboard');
+    // The meta tag and the language switch's form, each with the visitor's own token.
+    expect(first.tokens).toHaveLength(2);
+    expect(new Set(first.tokens).size).toBe(1);
+    expect(new Set(second.tokens).size).toBe(1);
+    expect(second.tokens[0]).not.toBe(first.tokens[0]);
+    expect(second.text.replaceAll(second.tokens[0]!, 'TOKEN')).toBe(first.text.replaceAll(first.tokens[0]!, 'TOKEN'));
+    // The token on the kept page is the one this visitor's cookie carries: the switch works.
+    await second.browser
+      .post('/locale')
+      .type('form')
+      .send({ _csrf: second.tokens[0], locale: 'ru', back: second.back })
+      .expect(303)
+      .expect('location', '/leaderboard');
+    // The same page asked at another address returns there; in Russian, it is in Russian.
+    expect((await seen('/leaderboard?page=1')).back).toBe('/leaderboard?page=1');
+    expect((await seen('/leaderboard')).back).toBe('/leaderboard');
+    const russian = await seen('/leaderboard', 'ru');
+    expect(russian.text).toContain('<html lang="ru">');
+    expect(new Set(russian.tokens).size).toBe(1);
+  });
+
   it("marks the viewer's own row on a kept page, with their own name when they are hidden", async () => {
     // Hiding from the boards announces itself like an award: the kept page (kept for 60 s
     // here) drops the name in moments.

@@ -6,7 +6,7 @@ import { parseQuery } from '../core/validation';
 import { pageContext } from '../pages/page-context';
 import type { BoardCache } from './board-cache';
 import { leaderboardQuery, showLeaderboard, type LeaderboardPage } from './leaderboard.handler';
-import { renderLeaderboardPage } from './leaderboard.page';
+import { leaderboardPage } from './leaderboard.page';
 
 /** The boards, open to visitors: the page and the JSON API read the same handler. */
 @Controller()
@@ -18,7 +18,7 @@ export class LeaderboardController {
   async page(@Query() query: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
     const request = parseQuery(leaderboardQuery, query);
     const { lb, kept } = await showLeaderboard(this.boards, request, req.user?.userId ?? null);
-    res.type('html').send(renderLeaderboardPage(pageContext(req), lb, kept));
+    res.type('html').send(leaderboardPage(pageContext(req), lb, kept));
   }
 
   /** `GET /api/v1/leaderboard?board=overall|season&page=N&size=N&around=me`. */

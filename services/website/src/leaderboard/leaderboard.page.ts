@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Locale } from '@ttfd/shared';
 import { Html, html } from '../pages/html';
 import { layout } from '../pages/layout';
@@ -48,7 +49,7 @@ function row(ctx: PageContext, e: LeaderboardRow): string {
 }
 
 /** The leaderboard: the two boards as tabs, a page of players, the viewer's row marked, "my position". */
-export function renderLeaderboardPage(ctx: PageContext, lb: LeaderboardPage, kept: KeptPage): string {
+function renderLeaderboardPage(ctx: PageContext, lb: LeaderboardPage, kept: KeptPage): string {
   const t = leaderboardTexts(ctx.locale);
   const scoreName = lb.board === 'season' ? t.seasonXp : t.xp;
   const tab = (board: 'overall' | 'season', label: string) =>
@@ -94,4 +95,26 @@ export function renderLeaderboardPage(ctx: PageContext, lb: LeaderboardPage, kep
     }
     ${lb.players > 0 ? pager(ctx, lb) : null}`;
   return layout(ctx, { title: t.title, body });
+}
+
+/**
+ * Where a kept visitor page's CSRF token goes: random per process, so no name or text on a
+ * page can contain it.
+ */
+const TOKEN_MARK = `csrf-${randomBytes(16).toString('hex')}`;
+
+/**
+ * The leaderboard page for this request. A visitor's page (nobody signed in, no notice to
+ * show) is the same for every visitor but for their CSRF token: it is rendered once per
+ * language and kept with the board's page, at the first address it was asked at (a page
+ * asked at other addresses is rendered each time, so kept pages stay bounded), and the
+ * token is put in per request.
+ */
+export function leaderboardPage(ctx: PageContext, lb: LeaderboardPage, kept: KeptPage): string {
+  if (ctx.userId !== null || ctx.notice !== null) return renderLeaderboardPage(ctx, lb, kept);
+  const page = kept.visitorPage[ctx.locale];
+  if (page?.here === ctx.here) return page.parts.join(ctx.csrfToken);
+  const parts = renderLeaderboardPage({ ...ctx, csrfToken: TOKEN_MARK }, lb, kept).split(TOKEN_MARK);
+  if (!page) kept.visitorPage[ctx.locale] = { here: ctx.here, parts };
+  return parts.join(ctx.csrfToken);
 }
