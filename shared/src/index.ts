@@ -32,6 +32,7 @@ export {
 export * from './progression/progression';
 export { BOARDS_CHANNEL } from './progression/leaderboard-compaction';
 export { progressSql } from './progression/progress.sql';
+export { liveAccountSql, USER_ID } from './progression/resolve-user';
 export * from './progression/rewards';
 export * from './progression/wake';
 export * from './progression/ledger';

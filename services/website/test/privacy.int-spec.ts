@@ -145,6 +145,27 @@ describe('privacy', () => {
     await other.browser.get(`/players/${id}`).expect(404);
   });
 
+  it('signs a session begun on an account merged into another in as that account, and out when it is deleted', async () => {
+    const absorbed = await player('Absorbed');
+    const kept = await player('Keeper');
+    await site.db.pool.query('UPDATE unified_users SET merged_into = $1, merged_at = now() WHERE id = $2', [
+      kept.id,
+      absorbed.id,
+    ]);
+    // The session still holds the merged account's id; it signs in as the account it joined.
+    expect((await absorbed.browser.get('/api/v1/me').expect(200)).body.id).toBe(kept.id);
+    expect(await post(kept.browser, '/settings/delete', { password: PASSWORD, confirm: 'DELETE' })).toMatchObject({
+      status: 303,
+    });
+    // Both players' browsers are signed out: the profile asks them to log in.
+    for (const browser of [kept.browser, absorbed.browser]) {
+      const res = await browser.get('/profile');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login/);
+    }
+    await absorbed.browser.get('/api/v1/me').expect(401);
+  });
+
   it('keeps privacy changes for signed-in players with the CSRF token', async () => {
     await site.browser().post('/settings/privacy').type('form').send({ profile_hidden: 'on' }).expect(403);
     const visitor = site.browser();

@@ -1,21 +1,18 @@
 /**
- * Who is signed in: the session's account id, followed through merges (an account merged
- * on another platform signs in as the account it joined). `req.user` is `{ userId }` for a
- * signed-in request; `SignedInGuard` refuses the others and `@CurrentPlayer()` hands the
- * id to a handler.
+ * Who is signed in: the session's account id, followed through merges as the session was
+ * read (an account merged on another platform signs in as the account it joined).
+ * `req.user` is `{ userId }` for a signed-in request; `SignedInGuard` refuses the others
+ * and `@CurrentPlayer()` hands the id to a handler.
  */
 import {
   createParamDecorator,
   HttpStatus,
-  Inject,
   Injectable,
   type CanActivate,
   type ExecutionContext,
   type NestMiddleware,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { Linking } from '@ttfd/shared';
-import { LINKING } from './deps';
 import { WebsiteError } from './errors';
 
 declare global {
@@ -32,21 +29,12 @@ declare global {
   }
 }
 
+/** `req.user` from the session: the store followed its account through merges as it read it (session.ts). */
 @Injectable()
 export class CurrentPlayerMiddleware implements NestMiddleware {
-  constructor(@Inject(LINKING) private readonly linking: Linking) {}
-
-  async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
+  use(req: Request, _res: Response, next: NextFunction): void {
     const userId = req.session?.userId;
-    if (userId === undefined) return next();
-    const live = await this.linking.resolveUserId(userId);
-    if (live === null) {
-      // The account is gone (deleted): the session signs nobody in any more.
-      delete req.session.userId;
-      return next();
-    }
-    if (live !== userId) req.session.userId = live;
-    req.user = { userId: live };
+    if (userId !== undefined) req.user = { userId };
     next();
   }
 }

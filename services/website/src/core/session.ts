@@ -8,7 +8,7 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Request } from 'express';
 import type { Pool } from 'pg';
-import type { Locale } from '@ttfd/shared';
+import { liveAccountSql, USER_ID, type Locale } from '@ttfd/shared';
 import type { WebsiteConfig } from '../config';
 
 export const SESSION_COOKIE = 'ttfd.sid';
@@ -56,17 +56,42 @@ export interface SessionStore {
   close(): void;
 }
 
-/** The store's read of a session, as a named statement: parsed and planned once per connection. */
-const READ_SESSION_SQL = 'SELECT sess FROM website_sessions WHERE sid = $1 AND expire >= now()';
+/**
+ * The store's read of a session, with its account followed through merges: `account` is the
+ * live account the session signs in (an account merged on another platform signs in as the
+ * account it joined), null when it has none any more (deleted). A named statement: parsed
+ * and planned once per connection, one round trip per signed-in request.
+ */
+const READ_SESSION_SQL = `
+SELECT s.sess, account.id::text AS account
+FROM website_sessions s
+LEFT JOIN LATERAL (${liveAccountSql(
+  `CASE WHEN s.sess->>'userId' ~ '${USER_ID.source}' THEN (s.sess->>'userId')::bigint END`,
+)}) live ON true
+LEFT JOIN unified_users account ON account.id = live.id AND account.erased_at IS NULL
+WHERE s.sid = $1 AND s.expire >= now()`;
 
 export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionStore {
   const PgStore = connectPgSimple(session);
   class Store extends PgStore {
     override get(sid: string, done: (err: unknown, session?: session.SessionData | null) => void): void {
-      pool.query<{ sess: session.SessionData }>({ name: 'read-session', text: READ_SESSION_SQL, values: [sid] }).then(
-        ({ rows }) => done(null, rows[0]?.sess ?? null),
-        (err: unknown) => done(err),
-      );
+      pool
+        .query<{ sess: session.SessionData; account: string | null }>({
+          name: 'read-session',
+          text: READ_SESSION_SQL,
+          values: [sid],
+        })
+        .then(
+          ({ rows }) => {
+            const row = rows[0];
+            if (!row) return done(null, null);
+            // The live account, as read; the stored id is rewritten when the session is next saved.
+            if (row.account === null) delete row.sess.userId;
+            else row.sess.userId = row.account;
+            done(null, row.sess);
+          },
+          (err: unknown) => done(err),
+        );
     }
   }
   const store = new Store({

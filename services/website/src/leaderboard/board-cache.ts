@@ -11,6 +11,8 @@
  *   not kept is then one index read from its first player, and a signed-in player's place
  *   is their own row and the players before them in their block: the running sums over
  *   bands, scores and blocks are not summed again per request.
+ * - the places of the signed-in players who asked: a place changes only when the boards
+ *   do, so a player's "my position" is read once, not on every page they open.
  *
  * With LEADERBOARD_CACHE_MS=0 nothing is kept: every page and place is one statement.
  *
@@ -40,8 +42,9 @@ import {
 const MAX_PAGES = 2_000;
 
 /**
- * Grains of one kind (a band's scores, a score's blocks) kept per board at most, the oldest
- * going first: however long LEADERBOARD_CACHE_MS, a replica's memory stays bounded.
+ * Grains of one kind (a band's scores, a score's blocks, players' places) kept per board at
+ * most, the oldest going first: however long LEADERBOARD_CACHE_MS, a replica's memory stays
+ * bounded.
  */
 const MAX_GRAINS = 10_000;
 
@@ -56,11 +59,16 @@ export interface KeptPage {
   found: Leaderboard;
   /** The rows' HTML per language, rendered by the first request that needs it. */
   html: Partial<Record<Locale, string[]>>;
+  /**
+   * The whole page a visitor is shown, per language, at the address it was first asked at
+   * (`here`), cut where the visitor's CSRF token goes (leaderboard.page.ts).
+   */
+  visitorPage: Partial<Record<Locale, { here: string; parts: string[] }>>;
 }
 
 export interface BoardCache {
   page(board: Board, offset: number, limit: number): Promise<KeptPage>;
-  /** The viewer's place: their own row read every time, the counters before it as kept. */
+  /** The viewer's place, kept with the board's pages (read from their own row and the kept counters). */
   position(board: Board, viewerId: string): Promise<LeaderboardPosition | null>;
   /** Forgets every kept page and counter. */
   clear(): void;
@@ -124,6 +132,8 @@ interface Kept {
   blocks: Map<number, Promise<Grain>>;
   /** By `offset:limit`. */
   pages: Map<string, Promise<KeptPage>>;
+  /** By the player's account id; null for a player not on the board. */
+  places: Map<string, Promise<LeaderboardPosition | null>>;
 }
 
 const BAND = 2 ** LEADERBOARD_BAND_BITS;
@@ -163,7 +173,7 @@ export function createBoardCache(
       ...withPlayersBefore(bands),
       seasonName,
     }));
-    const fresh: Kept = { at: now, bands, scores: new Map(), blocks: new Map(), pages: new Map() };
+    const fresh: Kept = { at: now, bands, scores: new Map(), blocks: new Map(), pages: new Map(), places: new Map() };
     boards.set(board, fresh);
     bands.catch(() => {
       if (boards.get(board) === fresh) boards.delete(board);
@@ -196,19 +206,21 @@ export function createBoardCache(
   }
 
   const readAtOnce = (board: Board, offset: number, limit: number): Promise<KeptPage> =>
-    findLeaderboard(pool, { board, viewerId: null, offset, limit }).then((found) => ({ found, html: {} }));
+    findLeaderboard(pool, { board, viewerId: null, offset, limit }).then((found) => ({
+      found,
+      html: {},
+      visitorPage: {},
+    }));
 
   async function read(board: Board, kept: Kept, offset: number, limit: number): Promise<KeptPage> {
     const start = await startOf(board, kept, offset);
     if (start === undefined) return readAtOnce(board, offset, limit);
     const { seasonName, players } = await kept.bands;
     const entries = start ? await findLeaderboardFrom(pool, board, start, offset, limit) : [];
-    return { found: { board, seasonName, entries, viewer: null, players, offset }, html: {} };
+    return { found: { board, seasonName, entries, viewer: null, players, offset }, html: {}, visitorPage: {} };
   }
 
-  async function position(board: Board, viewerId: string): Promise<LeaderboardPosition | null> {
-    if (keepMs === 0) return findLeaderboardPosition(pool, { board, viewerId });
-    const kept = keptOf(board);
+  async function placeOf(board: Board, kept: Kept, viewerId: string): Promise<LeaderboardPosition | null> {
     const [place, bands] = await Promise.all([findPlaceInBlock(pool, board, viewerId), kept.bands]);
     if (!place) return null;
     const band = Math.floor(place.score / BAND);
@@ -227,7 +239,11 @@ export function createBoardCache(
       const kept = keptOf(board);
       return keep(kept.pages, `${offset}:${limit}`, limits.pages, () => read(board, kept, offset, limit));
     },
-    position,
+    position(board, viewerId) {
+      if (keepMs === 0) return findLeaderboardPosition(pool, { board, viewerId });
+      const kept = keptOf(board);
+      return keep(kept.places, viewerId, limits.grains, () => placeOf(board, kept, viewerId));
+    },
     clear: () => boards.clear(),
   };
 }

@@ -54,8 +54,8 @@ export interface ShownLeaderboard {
  * A page of a board with the viewer's own row marked. `around: 'me'` without a signed-in
  * viewer (or one not on the board) is the first page. A page past the last is empty (its
  * `pages` says where the board ends). The page is read as a visitor sees it and kept
- * (board-cache.ts); only the viewer's place is read per request. Both reads are
- * index-backed (shared/src/views/leaderboard.ts).
+ * with the viewer's place (board-cache.ts). Both reads are index-backed
+ * (shared/src/views/leaderboard.ts).
  */
 export async function showLeaderboard(
   boards: BoardCache,

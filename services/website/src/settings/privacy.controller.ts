@@ -20,8 +20,10 @@ const CREDENTIAL_SQL = `
 SELECT c.password_hash FROM unified_users u JOIN website_credentials c ON c.user_id = u.id
 WHERE u.id = $1::bigint AND u.website_email IS NOT NULL AND c.password_hash IS NOT NULL`;
 
-/** Every session of an account ends when it is deleted. */
-const END_SESSIONS_SQL = `DELETE FROM website_sessions WHERE sess->>'userId' = $1`;
+/** Every session of an account ends when it is deleted, those begun on accounts merged into it too. */
+const END_SESSIONS_SQL = `
+DELETE FROM website_sessions
+WHERE sess->>'userId' IN (SELECT id::text FROM unified_users WHERE id = $1::bigint OR merged_into = $1::bigint)`;
 
 const privacyForm = z.object({
   profile_hidden: z.enum(['on']).optional(),
