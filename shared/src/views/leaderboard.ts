@@ -286,13 +286,21 @@ export interface PageStart {
   skip: number;
 }
 
+/*
+ * The page's first player is found by skipping `skip` ids in the score's index alone (an
+ * index-only scan: the skipped players' rows are not read), then the page's players are
+ * read from there.
+ */
 const fromSql = (board: Board) => `
 SELECT p.id, CASE WHEN p.anonymous THEN NULL ELSE coalesce(p.display_name, p.username) END AS name, p.anonymous, p.score
 FROM (
   (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')} AS anonymous, u.${SCORE[board]} AS score
    FROM unified_users u
-   WHERE u.merged_into IS NULL AND u.${SCORE[board]} = $1::bigint AND u.id >= $2::bigint
-   ORDER BY u.id OFFSET $3::bigint LIMIT $4)
+   WHERE u.merged_into IS NULL AND u.${SCORE[board]} = $1::bigint
+     AND u.id >= (SELECT f.id FROM unified_users f
+                  WHERE f.merged_into IS NULL AND f.${SCORE[board]} = $1::bigint AND f.id >= $2::bigint
+                  ORDER BY f.id OFFSET $3::bigint LIMIT 1)
+   ORDER BY u.id LIMIT $4)
   UNION ALL
   (SELECT u.id, u.display_name, u.username, ${ANONYMOUS('u')}, u.${SCORE[board]}
    FROM unified_users u
