@@ -16,7 +16,7 @@ import type { Logger } from '@ttfd/shared';
 import { AppModule, FEATURE_MODULES } from './app.module';
 import type { WebsiteDeps } from './core/deps';
 import { httpMetrics } from './core/http-metrics';
-import { createSessionStore, SESSION_COOKIE } from './core/session';
+import { createSessionStore, saveSessionBeforeRedirect, SESSION_COOKIE } from './core/session';
 
 /** Static files: the stylesheet and the small scripts (no inline script anywhere). */
 export const PUBLIC_DIR = path.join(__dirname, '..', 'public');
@@ -95,6 +95,7 @@ export async function createWebsite(deps: WebsiteDeps, features: Type[] = FEATUR
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '32kb' }));
   app.use(skipSessionOnPublicReads(sessions.middleware));
+  app.use(saveSessionBeforeRedirect);
   const openApi = new DocumentBuilder()
     .setTitle('TTFD website API')
     .setDescription('One account and one progression across Telegram, Discord and the web')

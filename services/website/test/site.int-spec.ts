@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
-import { spawnMain } from '@ttfd/testing';
+import { sleep, spawnMain } from '@ttfd/testing';
 import { csrfOf, startTestWebsite, visibleText, type TestWebsite } from './harness';
 
 let site: TestWebsite;
@@ -94,6 +95,52 @@ describe('the website service', () => {
       .expect('location', '/?x=1');
     const res = await browser.get('/').set('accept-language', 'ru').expect(200);
     expect(res.text).toContain('<html lang="en">');
+  });
+
+  it('answers the language switch only once the session holds it: the page it returns to is always in the new language', async () => {
+    const first = await site.browser().get('/').expect(200);
+    const csrfCookie = /ttfd\.csrf=[^;]+/.exec(String(first.headers['set-cookie']))![0];
+    const token = /<meta name="csrf-token" content="([^"]+)"/.exec(first.text)![1]!;
+    // The session's write waits behind a lock; a browser follows a 303 as soon as its headers come.
+    const lock = await site.db.pool.connect();
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE website_sessions IN EXCLUSIVE MODE');
+    const body = new URLSearchParams({ _csrf: token, locale: 'ru', back: '/' }).toString();
+    let answered = false;
+    const response = new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(
+        `${site.url}/locale`,
+        {
+          method: 'POST',
+          headers: {
+            Cookie: csrfCookie,
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'Content-Length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          answered = true;
+          resolve(res);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    await sleep(500);
+    const answeredWhileLocked = answered;
+    await lock.query('COMMIT');
+    lock.release();
+    const res = await response;
+    res.resume();
+    expect(answeredWhileLocked).toBe(false);
+    expect(res.statusCode).toBe(303);
+    const sessionCookie = /ttfd\.sid=[^;]+/.exec(String(res.headers['set-cookie']))![0];
+    const next = await site
+      .browser()
+      .get('/')
+      .set('Cookie', `${csrfCookie}; ${sessionCookie}`)
+      .set('accept-language', 'en');
+    expect(next.text).toContain('<html lang="ru">');
   });
 
   it('never redirects the language switch off the site', async () => {

@@ -6,7 +6,7 @@
  */
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { liveAccountSql, USER_ID, type Locale } from '@ttfd/shared';
 import type { WebsiteConfig } from '../config';
@@ -116,6 +116,23 @@ export function createSessionStore(config: WebsiteConfig, pool: Pool): SessionSt
     cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: SESSION_MAX_AGE_MS },
   });
   return { middleware, close: () => store.close() };
+}
+
+/**
+ * A redirect waits until the session this request changed is saved. express-session would
+ * otherwise send the redirect's headers first and save after, and a browser that follows a
+ * 303 as soon as its headers come could ask for the next page before the session holds the
+ * change: the language just chosen, a notice, a link's outcome.
+ */
+export function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  if (!req.session) return next();
+  const before = JSON.stringify(req.session);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session || JSON.stringify(req.session) === before) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }
 
 /**
