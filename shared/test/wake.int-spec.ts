@@ -32,12 +32,7 @@ afterEach(async () => {
   await pool.end();
 });
 
-const wakeBackends = async () =>
-  (
-    await db.pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity WHERE application_name = 'ttfd-wake-test:wake' AND datname = current_database()`,
-    )
-  ).rows.map((r) => r.pid);
+const wakeBackends = async () => (await db.backends('ttfd-wake-test:wake')).map((b) => b.pid);
 
 describe('createWake', () => {
   it('wakes the worker promptly while every connection of the pool is busy', async () => {

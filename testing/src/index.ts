@@ -1,4 +1,4 @@
-export { createTestDatabase, withDatabase, type TestDatabase } from './test-database';
+export { createTestDatabase, withDatabase, type BackendFilter, type TestDatabase } from './test-database';
 export { dockerAvailable } from './postgres-server';
 export { startFakeTelegram, type FakeTelegram, type TelegramCall, type TelegramSentMessage } from './fake-telegram';
 export {

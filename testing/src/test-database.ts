@@ -37,9 +37,27 @@ export interface TestDatabase {
   dataSource: DataSource;
   /** What the code under test queries through, as services do. */
   pool: Pool;
+  /**
+   * This database's server sessions whose application_name is LIKE `application`; with
+   * `waitingOnLock`, only those waiting on a lock, with `state` only those in it. Other test
+   * files' databases on the same server are never seen.
+   */
+  backends(application: string, filter?: BackendFilter): Promise<{ pid: number; application: string }[]>;
+  /** Ends the sessions `backends` finds (a crash or a failover, as the code under test sees it); how many. */
+  terminate(application: string, filter?: BackendFilter): Promise<number>;
   /** Closes the pool and the DataSource and drops the database. */
   drop(): Promise<void>;
 }
+
+export interface BackendFilter {
+  waitingOnLock?: boolean;
+  state?: 'active' | 'idle' | 'idle in transaction';
+}
+
+const BACKENDS_SQL = `
+SELECT pid, application_name AS application FROM pg_stat_activity
+WHERE datname = current_database() AND application_name LIKE $1
+  AND ($2::boolean IS NOT TRUE OR wait_event_type = 'Lock') AND ($3::text IS NULL OR state = $3)`;
 
 /**
  * A fresh database for one test file: a copy of the migrated template, or empty with
@@ -60,6 +78,22 @@ export async function createTestDatabase(
     url,
     dataSource,
     pool,
+    async backends(application, filter = {}) {
+      const { rows } = await pool.query<{ pid: number; application: string }>(BACKENDS_SQL, [
+        application,
+        filter.waitingOnLock ?? null,
+        filter.state ?? null,
+      ]);
+      return rows;
+    },
+    async terminate(application, filter = {}) {
+      const { rows } = await pool.query(`SELECT pg_terminate_backend(pid) FROM (${BACKENDS_SQL}) b`, [
+        application,
+        filter.waitingOnLock ?? null,
+        filter.state ?? null,
+      ]);
+      return rows.length;
+    },
     async drop() {
       if (!pool.ended) await pool.end();
       if (dataSource.isInitialized) await dataSource.destroy();

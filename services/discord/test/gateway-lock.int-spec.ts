@@ -85,11 +85,7 @@ describe('the gateway lock', () => {
     const bot = await startBot();
     await bot.service.parts.gatewayReady;
     expect(fake.gateway.connected()).toHaveLength(1);
-    const { rowCount } = await db.pool.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-      [GATEWAY_LOCK_APPLICATION],
-    );
-    expect(rowCount).toBe(1);
+    expect(await db.terminate(GATEWAY_LOCK_APPLICATION)).toBe(1);
     await waitUntil(() => bot.failures.length > 0, 10_000, 'the bot giving up its session');
     expect(String(bot.failures[0])).toMatch(/lost the Discord gateway lock .*: stopping the gateway session/);
     await waitUntil(() => fake.gateway.connected().length === 0, 10_000, 'the gateway connection closed');

@@ -189,12 +189,7 @@ describe('message XP', () => {
       await holder.query('SELECT 1 FROM unified_users WHERE discord_id = $1 FOR UPDATE', [OLEG]);
       say(OLEG, T0 + SECOND);
       await waitUntil(
-        async () => {
-          const { rows } = await db.pool.query(
-            `SELECT 1 FROM pg_stat_activity WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock' AND datname = current_database()`,
-          );
-          return rows.length > 0;
-        },
+        async () => (await db.backends('ttfd-discord', { waitingOnLock: true })).length > 0,
         10_000,
         'a flush waiting for the row',
       );
@@ -238,10 +233,7 @@ describe('message XP', () => {
       await waitUntil(async () => (await countOf(2)) === 300, 10_000, 'the other half written');
       expect(await playerOf(db, crowd[0]!)).toMatchObject({ messages_sent: 1 });
       // The waiting statement fails (its connection is cut): only its part goes back to the queue.
-      await db.pool.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-         WHERE application_name = 'ttfd-discord' AND wait_event_type = 'Lock' AND datname = current_database()`,
-      );
+      await db.terminate('ttfd-discord', { waitingOnLock: true });
       await waitUntil(async () => (await bot!.handled('message_create', 'error')) === 1, 10_000, 'a failed part');
       await holder.query('COMMIT');
       await flushed;

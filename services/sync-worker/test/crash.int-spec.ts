@@ -86,10 +86,8 @@ it('loses nothing and sends nothing twice when workers are killed at random poin
     ids.push(...(await addEvents(db, events)));
     await sleep(100 + Math.random() * 400);
     // Kill the worker holding a batch right now, if one is.
-    const { rows: busy } = await db.pool.query(
-      `SELECT application_name FROM pg_stat_activity WHERE application_name LIKE 'ttfd-sync:%' AND state = 'idle in transaction' AND datname = current_database()`,
-    );
-    const holder = names.findIndex((name) => busy.some((b) => b.application_name === `ttfd-sync:${name}`));
+    const busy = await db.backends('ttfd-sync:%', { state: 'idle in transaction' });
+    const holder = names.findIndex((name) => busy.some((b) => b.application === `ttfd-sync:${name}`));
     if (holder >= 0) killedHolding++;
     const index = holder >= 0 ? holder : run % 2;
     const victim = workers[index]!;

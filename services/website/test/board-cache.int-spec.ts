@@ -60,9 +60,7 @@ describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () 
     // The server ends the replica's LISTEN connection (a restart, a failover); the replica
     // reconnects and, having missed whatever was said in between, serves the board afresh.
     const listening = site.logs.filter((r) => r.msg === 'listening for new events').length;
-    await db.pool.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ttfd-website-live' AND datname = current_database()`,
-    );
+    await db.terminate('ttfd-website-live');
     await waitUntil(
       () => site.logs.filter((r) => r.msg === 'listening for new events').length > listening,
       15_000,

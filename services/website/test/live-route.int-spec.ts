@@ -98,11 +98,7 @@ describe('GET /api/v1/me/events', () => {
     const cookies = await Promise.all(players.map(async (p) => (await signedInAs(site, p.userId)).cookie));
     const streams = await Promise.all(cookies.flatMap((c) => Array.from({ length: 4 }, () => stream(c))));
     expect(streams.every((s) => s.status === 200)).toBe(true);
-    const { rows } = await site.db.pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-       WHERE datname = current_database() AND application_name = 'ttfd-website-live'`,
-    );
-    expect(rows[0].n).toBe(1);
+    expect(await site.db.backends('ttfd-website-live')).toHaveLength(1);
     const metrics = await site.browser().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/ttfd_website_sse_streams\{service="website"\} 20/);
     for (let i = 0; i < players.length; i++) {

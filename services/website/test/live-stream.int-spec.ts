@@ -189,11 +189,7 @@ describe('live updates as server-sent events', () => {
     const before = hub.subscribers;
     const streams = await Promise.all(players.flatMap((p) => [open(p.userId), open(p.userId), open(p.userId)]));
     await waitUntil(() => hub.subscribers === before + 30, 5_000, '30 subscribers');
-    const { rows } = await db.pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-      [APP],
-    );
-    expect(rows[0].n).toBe(1);
+    expect(await db.backends(APP)).toHaveLength(1);
     for (const p of players) await progression.award({ player: p.player, xp: 5, reason: 'quest', source: 'telegram' });
     for (const p of players) await announce(p.userId);
     await waitUntil(() => streams.every((s) => updates(s).length >= 1), 5_000, 'an update on every stream');
@@ -210,10 +206,7 @@ describe('live updates as server-sent events', () => {
     );
     const sse = await open(ann.userId, { after: rows[0]!.seq });
     refuseConnections = true;
-    await db.pool.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-      [APP],
-    );
+    await db.terminate(APP);
     await waitUntil(() => !hub.listening, 5_000, 'the listener to notice');
     // Published while nobody listens: the notification is lost.
     await progression.award({ player: ann.player, xp: 9, reason: 'quest', source: 'telegram' });
