@@ -4,7 +4,8 @@
  *
  * - `GET /bare` returns a constant: the peer every page is measured against.
  * - `GET /bare-read` (when DATABASE_URL is set) reads the request's session row, by the
- *   `ttfd.sid` cookie, with the website store's own statement and returns a constant: the
+ *   `ttfd.sid` cookie, with the website store's own statement (READ_SESSION_SQL: the row and
+ *   its account followed through merges) and returns a constant: the
  *   most a route that reads PostgreSQL once per request reaches on the same machine (a
  *   signed-in page cannot read less than its session).
  */
@@ -13,6 +14,7 @@ import { Controller, Get, Module, NotFoundException, Req } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Pool } from 'pg';
+import { READ_SESSION_SQL } from '@ttfd/website';
 
 const pool = process.env.DATABASE_URL
   ? new Pool({ connectionString: process.env.DATABASE_URL, max: 10, application_name: 'bench-bare' })
@@ -36,7 +38,7 @@ class BareController {
   async bareRead(@Req() req: { headers: { cookie?: string } }): Promise<string> {
     const { rows } = await pool!.query({
       name: 'read-session',
-      text: 'SELECT sess FROM website_sessions WHERE sid = $1 AND expire >= now()',
+      text: READ_SESSION_SQL,
       values: [sessionId(req)],
     });
     if (rows.length !== 1) throw new NotFoundException('no such session');

@@ -62,7 +62,7 @@ export interface SessionStore {
  * account it joined), null when it has none any more (deleted). A named statement: parsed
  * and planned once per connection, one round trip per signed-in request.
  */
-const READ_SESSION_SQL = `
+export const READ_SESSION_SQL = `
 SELECT s.sess, account.id::text AS account
 FROM website_sessions s
 LEFT JOIN LATERAL (${liveAccountSql(
