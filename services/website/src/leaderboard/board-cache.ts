@@ -139,6 +139,9 @@ interface Kept {
 const BAND = 2 ** LEADERBOARD_BAND_BITS;
 const BLOCK = 2 ** LEADERBOARD_BLOCK_BITS;
 
+/** A page just read: nothing rendered yet. */
+const keptPage = (found: Leaderboard): KeptPage => ({ found, html: {}, visitorPage: {} });
+
 /** A read kept in `map` until it fails (the next request reads again); at most `most` kept, the oldest going first. */
 function keep<K, T>(map: Map<K, Promise<T>>, key: K, most: number, read: () => Promise<T>): Promise<T> {
   let kept = map.get(key);
@@ -206,18 +209,14 @@ export function createBoardCache(
   }
 
   const readAtOnce = (board: Board, offset: number, limit: number): Promise<KeptPage> =>
-    findLeaderboard(pool, { board, viewerId: null, offset, limit }).then((found) => ({
-      found,
-      html: {},
-      visitorPage: {},
-    }));
+    findLeaderboard(pool, { board, viewerId: null, offset, limit }).then(keptPage);
 
   async function read(board: Board, kept: Kept, offset: number, limit: number): Promise<KeptPage> {
     const start = await startOf(board, kept, offset);
     if (start === undefined) return readAtOnce(board, offset, limit);
     const { seasonName, players } = await kept.bands;
     const entries = start ? await findLeaderboardFrom(pool, board, start, offset, limit) : [];
-    return { found: { board, seasonName, entries, viewer: null, players, offset }, html: {}, visitorPage: {} };
+    return keptPage({ board, seasonName, entries, viewer: null, players, offset });
   }
 
   async function placeOf(board: Board, kept: Kept, viewerId: string): Promise<LeaderboardPosition | null> {
