@@ -1,4 +1,4 @@
-import { createProgression, createWake } from '@ttfd/shared';
+import { createLinking, createProgression, createWake, eraseAccount } from '@ttfd/shared';
 import { csrfOf, isChecked, startTestWebsite, visibleText, type TestAgent, type TestWebsite } from './harness';
 
 let site: TestWebsite;
@@ -164,6 +164,23 @@ describe('privacy', () => {
       expect(res.headers.location).toMatch(/^\/login/);
     }
     await absorbed.browser.get('/api/v1/me').expect(401);
+  });
+
+  it('signs nobody in with the session of an erased account, even one the deletion did not end (a crash between the two)', async () => {
+    const { browser, id } = await player('Interrupted');
+    await browser.get('/api/v1/me').expect(200);
+    // The account is erased, and the process dies before it ends the account's sessions.
+    const linking = createLinking({ pool: site.db.pool, wake: createWake(site.db.pool), now: () => new Date() });
+    expect(await eraseAccount(linking, site.db.pool, { userId: id, now: new Date() })).toEqual({ status: 'erased' });
+    const { rows } = await site.db.pool.query(
+      `SELECT count(*)::int AS n FROM website_sessions WHERE sess->>'userId' = $1`,
+      [id],
+    );
+    expect(rows[0].n).toBe(1);
+    await browser.get('/api/v1/me').expect(401);
+    const res = await browser.get('/profile');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
   });
 
   it('keeps privacy changes for signed-in players with the CSRF token', async () => {
