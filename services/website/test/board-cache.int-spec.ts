@@ -120,6 +120,41 @@ describe('a replica keeping the pages of the boards (LEADERBOARD_CACHE_MS)', () 
   });
 });
 
+describe('two replicas keeping the boards', () => {
+  let replicas: TestWebsite[];
+  beforeAll(async () => {
+    replicas = await Promise.all([1, 2].map(() => startTestWebsite({ db, env: { LEADERBOARD_CACHE_MS: '60000' } })));
+    for (const replica of replicas) {
+      await waitUntil(() => replica.logs.some((r) => r.msg === 'listening for new events'), 10_000, 'the listener');
+    }
+  });
+  afterAll(() => Promise.all(replicas.map((replica) => replica.stop())));
+
+  it("both drop their pages and the player's kept place when an award is made elsewhere", async () => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO unified_users (telegram_id, primary_platform, display_name, xp) VALUES (700099, 'telegram', 'Climber', 1)
+       RETURNING id`,
+    );
+    const climber = rows[0]!.id;
+    // One session, read by either replica (sessions live in PostgreSQL).
+    const { cookie } = await signedInAs(replicas[0]!, climber);
+    const place = async (replica: TestWebsite) =>
+      (await replica.browser().get('/api/v1/leaderboard?around=me').set('Cookie', cookie).expect(200)).body.viewer
+        .position as number;
+    const before = await Promise.all(replicas.map(place));
+    expect(before[0]).toBeGreaterThan(1);
+    expect(before[1]).toBe(before[0]);
+    const tops = await Promise.all(replicas.map(async (replica) => (await board(replica))[0]));
+
+    await progression.award({ player: { userId: climber }, xp: 3000, coins: 0, reason: 'game', source: 'telegram' });
+    for (const replica of replicas) {
+      await waitUntil(async () => (await board(replica))[0] === 'Climber', 5_000, 'the award on each replica');
+      expect(await place(replica)).toBe(1);
+    }
+    expect(tops).not.toContain('Climber');
+  });
+});
+
 describe('with LEADERBOARD_CACHE_MS=0', () => {
   let site: TestWebsite;
   beforeAll(async () => {
